@@ -1,0 +1,87 @@
+"""Vectorised building blocks shared by the counting rules.
+
+Ballots live in a compact matrix (distinct rows x ranks) with a count per row. Each row has a
+pointer to its current top continuing choice; when a candidate leaves the count only the rows
+that point at it are advanced, and only their contribution to the totals changes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from .ballots import NONE, Profile
+
+IntArray = npt.NDArray[np.int64]
+_FLOAT_EXACT = 2**53
+
+
+def exact_bincount(
+    index: npt.NDArray[np.integer], values: IntArray, size: int, bound: int
+) -> IntArray:
+    """``sum(values[index == k])`` for each ``k`` in ``range(size)``, exactly.
+
+    ``bound`` is an upper bound on any partial sum of absolute values; below 2**53 the float
+    bincount is exact (every partial sum is an integer a double represents exactly), otherwise
+    integer ``add.at`` is used.
+    """
+    if bound < _FLOAT_EXACT:
+        sums = np.bincount(index, weights=values.astype(np.float64), minlength=size)
+        return np.rint(sums[:size]).astype(np.int64)
+    out = np.zeros(size, dtype=np.int64)
+    np.add.at(out, index, values)
+    return out
+
+
+class Piles:
+    """Where every distinct ballot currently sits, and at what weight."""
+
+    def __init__(self, profile: Profile, scale: int) -> None:
+        self.ranks = profile.ranks
+        self.counts = profile.counts.astype(np.int64)
+        self.n_candidates = profile.n_candidates
+        n, width = self.ranks.shape
+        self.width = width
+        self.pos = np.zeros(n, dtype=np.int64)
+        self.top = self.ranks[:, 0].astype(np.int64) if width else np.full(n, NONE, dtype=np.int64)
+        self.weight = np.full(n, scale, dtype=np.int64)
+        self.scale = scale
+        self.total = int(self.counts.sum()) * scale
+        self._bin = self.n_candidates + 1  # last bin collects exhausted ballots
+
+    def tally(self) -> tuple[IntArray, int]:
+        """Votes per candidate and exhausted value, from scratch."""
+        return self._sum(self.top, self.weight * self.counts)
+
+    def _sum(self, top: IntArray, values: IntArray) -> tuple[IntArray, int]:
+        idx = np.where(top >= 0, top, self.n_candidates)
+        sums = exact_bincount(idx, values, self._bin, self.total + 1)
+        return sums[: self.n_candidates], int(sums[self.n_candidates])
+
+    def rows_at(self, candidates: list[int]) -> npt.NDArray[np.intp]:
+        if len(candidates) == 1:
+            return np.flatnonzero(self.top == candidates[0])
+        return np.flatnonzero(np.isin(self.top, candidates))
+
+    def advance(self, rows: npt.NDArray[np.intp], continuing: npt.NDArray[np.bool_]) -> None:
+        """Move the given rows on to their next continuing choice (or to exhausted)."""
+        if rows.size == 0:
+            return
+        sub = self.ranks[rows]
+        ok_ext = np.append(continuing, False)  # index NONE (-1) maps to the appended False
+        ok = ok_ext[sub] & (np.arange(self.width) >= self.pos[rows, None])
+        has = ok.any(axis=1)
+        first = np.argmax(ok, axis=1)
+        self.pos[rows] = np.where(has, first, self.width)
+        self.top[rows] = np.where(has, sub[np.arange(rows.size), first], NONE)
+
+    def move(
+        self, rows: npt.NDArray[np.intp], continuing: npt.NDArray[np.bool_]
+    ) -> tuple[IntArray, int]:
+        """Advance rows and return what they add to each candidate (and to exhausted)."""
+        self.advance(rows, continuing)
+        return self._sum(self.top[rows], self.weight[rows] * self.counts[rows])
+
+
+def ceil_div(a: IntArray, b: int) -> IntArray:
+    return -((-a) // b)
