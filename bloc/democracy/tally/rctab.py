@@ -21,7 +21,8 @@ from .errors import BallotFileError
 
 _ROW = re.compile(rb"<row [^>]*?r=\"(\d+)\"[^>]*>(.*?)</row>", re.S)
 _CELL = re.compile(
-    rb"<c r=\"([A-Z]+)\d+\"([^>]*?)(?:/>|>(?:<f>[^<]*</f>)?(?:<v>([^<]*)</v>|<is><t[^>]*>([^<]*)</t></is>)?</c>)"
+    rb"<c r=\"([A-Z]+)\d+\"([^>]*?)"
+    rb"(?:/>|>(?:<f>[^<]*</f>)?(?:<v>([^<]*)</v>|<is><t[^>]*>([^<]*)</t></is>)?</c>)"
 )
 _SI = re.compile(rb"<si>(.*?)</si>", re.S)
 _T = re.compile(rb"<t[^>]*>([^<]*)</t>")
