@@ -1,0 +1,59 @@
+# Bloc — the two commands: `make demo` and `make test`. Everything else builds on them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BLOC := $(VENV)/bin/bloc
+DEMO_DB := var/demo.sqlite3
+DEMO_ENV := DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) BLOC_STAFF_MFA_REQUIRED=0 BLOC_TASK_BACKEND=database
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+.PHONY: demo test check e2e bench install dev clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev
+
+## make demo: install, build an embedded SQLite demo database, run the task worker and the server
+demo: install
+	@mkdir -p var
+	$(DEMO_ENV) $(BLOC) migrate --noinput -v0
+	$(DEMO_ENV) $(BLOC) seed-demo --if-empty
+	@echo "Serving on http://localhost:8000/ (Ctrl-C stops the server and the task worker)"
+	@$(DEMO_ENV) $(BLOC) db_worker --queue-name default & WORKER=$$!; \
+	 $(DEMO_ENV) $(BLOC) run-periodic --loop & PERIODIC=$$!; \
+	 trap 'kill $$WORKER $$PERIODIC 2>/dev/null' EXIT INT TERM; \
+	 $(DEMO_ENV) $(BLOC) runserver --noreload localhost:8000
+
+## make test: the whole suite on SQLite (PostgreSQL-only tests are skipped here; .ci/run runs them)
+test: dev
+	$(PY) -m pytest
+
+## make check: lint, format, types, layers, migrations, deploy checks
+check: dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy bloc config
+	$(VENV)/bin/lint-imports
+	DJANGO_DEBUG=1 $(BLOC) makemigrations --check --dry-run
+	DJANGO_SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	  DJANGO_ALLOWED_HOSTS=bloc.example.org $(BLOC) check --deploy --fail-level WARNING
+
+## make e2e: browser journeys in headless Chromium (needs /usr/bin/chromium)
+e2e: dev
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest tests/e2e -m e2e
+
+## make bench: performance benchmarks (see bench/README.md)
+bench: dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,9 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from bloc.core.navigation import menu_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    return {"nav_items": menu_for(request)}

@@ -1,0 +1,1 @@
+"""Core registers no widgets of its own; apps do in their dashboard.py."""

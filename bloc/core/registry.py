@@ -1,0 +1,84 @@
+"""Registries: apps announce what they offer in AppConfig.ready(); others iterate.
+
+`dashboard`, `comms` and the seed command never import capabilities; they read these.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._items: dict[str, T] = {}
+
+    def register(self, key: str, item: T) -> T:
+        if key in self._items and self._items[key] is not item:
+            raise ValueError(f"{self.kind} {key!r} is already registered.")
+        self._items[key] = item
+        return item
+
+    def get(self, key: str) -> T:
+        try:
+            return self._items[key]
+        except KeyError:
+            raise LookupError(f"No {self.kind} named {key!r}.") from None
+
+    def __iter__(self) -> Iterator[tuple[str, T]]:
+        return iter(sorted(self._items.items()))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclass(frozen=True)
+class DashboardWidget:
+    title: str
+    template: str
+    context: Callable[[Any], dict[str, Any]]
+    order: int = 100
+    visible_to: Callable[[Any], bool] = field(default=lambda user: True)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """A named, explainable set of people, resolved for an actor (scoping is the owner's job)."""
+
+    label: str
+    description: str
+    people: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Export:
+    label: str
+    url_name: str
+    visible_to: Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
+class Seed:
+    """Demo data: `run(size, rng)` creates fictional rows; seeds run in `order`."""
+
+    run: Callable[..., dict[str, int]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    run: Callable[[], Any]
+    every: timedelta
+
+
+dashboard_widgets: Registry[DashboardWidget] = Registry("dashboard widget")
+audiences: Registry[Audience] = Registry("audience")
+exports: Registry[Export] = Registry("export")
+seeds: Registry[Seed] = Registry("seed")
+periodic_jobs: Registry[PeriodicJob] = Registry("periodic job")

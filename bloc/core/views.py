@@ -1,0 +1,34 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from bloc.core.registry import dashboard_widgets
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    widgets = []
+    for _, widget in sorted(dashboard_widgets, key=lambda item: item[1].order):
+        if widget.visible_to(request.user):
+            widgets.append(
+                {
+                    "title": widget.title,
+                    "template": widget.template,
+                    "data": widget.context(request.user),
+                }
+            )
+    person = getattr(request.user, "person", None)
+    return render(request, "core/home.html", {"widgets": widgets, "person": person})
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers. Reveals nothing else."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok"})
+    except Exception:
+        return JsonResponse({"status": "database unavailable"}, status=503)

@@ -1,0 +1,38 @@
+"""People widgets for the home page: counts within the reader's scope."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from bloc.core.registry import DashboardWidget, dashboard_widgets
+from bloc.people import permissions, selectors
+from bloc.people.models import Membership
+
+
+def _membership_context(user: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    chapter_ids = selectors.chapters_in_scope_ids(user)
+    members = Membership.objects.filter(
+        person__merged_into__isnull=True, person__chapter_id__in=chapter_ids
+    ).exclude(status=Membership.Status.CANCELLED)
+    good = selectors.memberships_in_good_standing(as_of=today, grace_days=0).filter(
+        person__chapter_id__in=chapter_ids
+    )
+    return {
+        "members": members.count(),
+        "good_standing": good.count(),
+        "chapters": len(chapter_ids),
+        "pending_transfers": len(selectors.pending_transfers_for(user)),
+    }
+
+
+dashboard_widgets.register(
+    "people.membership",
+    DashboardWidget(
+        title="Membership",
+        template="people/_widget_membership.html",
+        context=_membership_context,
+        order=10,
+        visible_to=permissions.can_list_people,
+    ),
+)

@@ -1,0 +1,525 @@
+"""CSV import of people and members: column mapping, a per-row report, dry runs, all or nothing.
+
+A file is *refused* (nothing written, one clear message) when it cannot be read as UTF-8 CSV or
+lacks a required column. Otherwise every good row is written in one transaction and every bad
+row is reported with its row number, column and reason; a crash mid-way writes nothing.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bloc.core import geo
+from bloc.people import audit, selectors
+from bloc.people.models import (
+    Channel,
+    ChapterAssignment,
+    ConsentEvent,
+    DuesPlan,
+    LadderEvent,
+    LadderStage,
+    Membership,
+    Person,
+    PersonEmail,
+    PersonPhone,
+)
+from bloc.people.normalize import normalize_email, normalize_phone
+
+FIELDS: dict[str, str] = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "pronouns": "Pronouns",
+    "email": "Email",
+    "phone": "Phone",
+    "address_line1": "Address",
+    "address_line2": "Address line 2",
+    "city": "City",
+    "state": "State",
+    "zip_code": "ZIP code",
+    "languages": "Languages",
+    "joined_on": "Joined on (YYYY-MM-DD)",
+    "dues_plan": "Dues plan",
+    "paid_through_on": "Dues paid through (YYYY-MM-DD)",
+    "membership_status": "Membership status",
+    "email_opt_in": "Email opt-in (yes/no)",
+    "sms_opt_in": "SMS opt-in (yes/no)",
+    "phone_opt_in": "Phone opt-in (yes/no)",
+}
+REQUIRED = ("first_name", "last_name", "email")
+ALIASES = {
+    "zip": "zip_code",
+    "zipcode": "zip_code",
+    "postal_code": "zip_code",
+    "email_address": "email",
+    "phone_number": "phone",
+    "mobile": "phone",
+    "address": "address_line1",
+    "first": "first_name",
+    "last": "last_name",
+    "given_name": "first_name",
+    "family_name": "last_name",
+    "dues_paid_through": "paid_through_on",
+}
+TRUE = {"yes", "y", "true", "1", "opted_in"}
+FALSE = {"no", "n", "false", "0", "opted_out"}
+MAX_LENGTHS = {
+    "first_name": 100,
+    "last_name": 100,
+    "pronouns": 40,
+    "address_line1": 200,
+    "address_line2": 200,
+    "city": 100,
+    "languages": 120,
+}
+BATCH = 2000
+
+
+class ImportRefused(Exception):
+    """The whole file is refused; nothing was written."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    members: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def rejected(self) -> int:
+        return len({error.row for error in self.errors})
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "members": self.members,
+            "rejected": self.rejected,
+            "dry_run": self.dry_run,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.summary(), "errors": [asdict(e) for e in self.errors]}
+
+
+def _key(header: str) -> str:
+    return header.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def default_mapping(headers: Iterable[str]) -> dict[str, str]:
+    mapping = {}
+    for header in headers:
+        key = _key(header)
+        key = ALIASES.get(key, key)
+        if key in FIELDS:
+            mapping[header] = key
+    return mapping
+
+
+def decode(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportRefused(
+            f"The file is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} on line {line}). "
+            "Save it as “CSV UTF-8” and try again. Nothing was imported."
+        ) from None
+    if "\x00" in text:
+        raise ImportRefused(
+            "The file contains NUL bytes; it is not a CSV text file. Nothing was imported."
+        )
+    return text
+
+
+def _parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("Not a date in YYYY-MM-DD form.") from None
+
+
+def _parse_bool(value: str) -> bool | None:
+    low = value.strip().lower()
+    if not low:
+        return None
+    if low in TRUE:
+        return True
+    if low in FALSE:
+        return False
+    raise ValidationError("Use yes or no.")
+
+
+@dataclass
+class _Row:
+    number: int
+    person: dict[str, Any]
+    email: str
+    phone: str
+    membership: dict[str, Any] | None
+    consents: dict[str, bool]
+
+
+def _clean_row(number: int, raw: dict[str, str]) -> tuple[_Row | None, list[RowError]]:
+    errors: list[RowError] = []
+    values = {k: (v or "").strip() for k, v in raw.items()}
+    person: dict[str, Any] = {}
+    for name, limit in MAX_LENGTHS.items():
+        value = values.get(name, "")
+        if len(value) > limit:
+            errors.append(RowError(number, name, f"Longer than {limit} characters."))
+        person[name] = value[:limit]
+    for name in ("first_name", "last_name"):
+        if not values.get(name):
+            errors.append(RowError(number, name, "Required."))
+    state = values.get("state", "").upper()
+    if state and (len(state) != 2 or not state.isalpha()):
+        errors.append(RowError(number, "state", "Use the two-letter state code."))
+    person["state"] = state[:2]
+    zip_raw = values.get("zip_code", "")
+    zip5 = geo.normalize_zip(zip_raw)
+    if zip_raw and not zip5:
+        errors.append(RowError(number, "zip_code", "Not a ZIP code."))
+    person["zip_code"] = zip5
+    email = phone = ""
+    try:
+        email = normalize_email(values.get("email"))
+    except ValidationError:
+        errors.append(RowError(number, "email", "Not a valid email address."))
+    try:
+        phone = normalize_phone(values.get("phone"))
+    except ValidationError as exc:
+        errors.append(RowError(number, "phone", exc.messages[0]))
+    if not email and not phone and not any(e.column in ("email", "phone") for e in errors):
+        errors.append(RowError(number, "email", "An email address or a phone number is required."))
+    membership = None
+    if values.get("joined_on"):
+        membership = {}
+        for name in ("joined_on", "paid_through_on"):
+            if values.get(name):
+                try:
+                    membership[name] = _parse_date(values[name])
+                except ValidationError as exc:
+                    errors.append(RowError(number, name, exc.messages[0]))
+        plan = values.get("dues_plan", "").lower() or DuesPlan.MONTHLY
+        if plan not in DuesPlan.values:
+            errors.append(
+                RowError(number, "dues_plan", f"Use one of: {', '.join(DuesPlan.values)}.")
+            )
+        membership["dues_plan"] = plan
+        status = values.get("membership_status", "").lower() or Membership.Status.ACTIVE
+        if status not in Membership.Status.values:
+            errors.append(
+                RowError(
+                    number,
+                    "membership_status",
+                    f"Use one of: {', '.join(Membership.Status.values)}.",
+                )
+            )
+        membership["status"] = status
+        if (
+            membership.get("joined_on")
+            and membership.get("paid_through_on")
+            and membership["paid_through_on"] < membership["joined_on"]
+        ):
+            errors.append(RowError(number, "paid_through_on", "Before the join date."))
+    elif values.get("paid_through_on") or values.get("dues_plan"):
+        errors.append(RowError(number, "joined_on", "Dues given without a join date."))
+    consents: dict[str, bool] = {}
+    for column, channel in (
+        ("email_opt_in", Channel.EMAIL),
+        ("sms_opt_in", Channel.SMS),
+        ("phone_opt_in", Channel.PHONE),
+    ):
+        try:
+            flag = _parse_bool(values.get(column, ""))
+        except ValidationError as exc:
+            errors.append(RowError(number, column, exc.messages[0]))
+            continue
+        if flag is not None:
+            consents[channel] = flag
+    if errors:
+        return None, errors
+    return _Row(number, person, email, phone, membership, consents), []
+
+
+def import_people(
+    data: bytes,
+    *,
+    actor: Any,
+    mapping: dict[str, str] | None = None,
+    source: str = "import",
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import people (and memberships) from CSV bytes. See the module docstring for the rules."""
+    text = decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        headers = next(reader)
+    except StopIteration:
+        raise ImportRefused("The file is empty. Nothing was imported.") from None
+    except csv.Error as exc:
+        raise ImportRefused(
+            f"The header line is not valid CSV ({exc}). Nothing was imported."
+        ) from None
+    mapping = mapping or default_mapping(headers)
+    unknown_targets = sorted(set(mapping.values()) - set(FIELDS))
+    if unknown_targets:
+        raise ImportRefused(f"Unknown target fields in the mapping: {', '.join(unknown_targets)}.")
+    missing_headers = sorted(set(mapping) - set(headers))
+    if missing_headers:
+        raise ImportRefused(
+            f"The mapping names columns the file lacks: {', '.join(missing_headers)}."
+        )
+    mapped = set(mapping.values())
+    missing = [FIELDS[name] for name in REQUIRED if name not in mapped]
+    if missing:
+        raise ImportRefused(
+            f"Missing required column(s): {', '.join(missing)}. Found: {', '.join(headers) or 'none'}. "
+            "Nothing was imported."
+        )
+    index = {target: headers.index(header) for header, target in mapping.items()}
+    report = ImportReport(dry_run=dry_run, ignored_columns=[h for h in headers if h not in mapping])
+
+    rows: list[_Row] = []
+    seen_email: dict[str, int] = {}
+    seen_phone: dict[str, int] = {}
+    line_number = 1
+    try:
+        for raw in reader:
+            line_number += 1
+            if not any(cell.strip() for cell in raw):
+                continue
+            report.rows += 1
+            if len(raw) != len(headers):
+                report.errors.append(
+                    RowError(
+                        line_number, "", f"Has {len(raw)} cells; the header has {len(headers)}."
+                    )
+                )
+                continue
+            values = {target: raw[i] for target, i in index.items()}
+            row, errors = _clean_row(line_number, values)
+            if row is not None:
+                if row.email and row.email in seen_email:
+                    errors = [
+                        RowError(
+                            line_number, "email", f"Same email as row {seen_email[row.email]}."
+                        )
+                    ]
+                elif row.phone and row.phone in seen_phone:
+                    errors = [
+                        RowError(
+                            line_number, "phone", f"Same phone as row {seen_phone[row.phone]}."
+                        )
+                    ]
+            if errors:
+                report.errors.extend(errors)
+                continue
+            assert row is not None
+            if row.email:
+                seen_email[row.email] = line_number
+            if row.phone:
+                seen_phone[row.phone] = line_number
+            rows.append(row)
+            if progress and report.rows % 1000 == 0:
+                progress(1000)
+    except csv.Error as exc:
+        raise ImportRefused(
+            f"Line {line_number + 1} is not valid CSV ({exc}). Nothing was imported."
+        ) from None
+    if progress:
+        progress(report.rows % 1000)
+
+    with transaction.atomic():
+        _write(rows, report=report, source=source)
+        audit.people_imported(actor=actor, report=report.summary())
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _existing_by_key(rows: list[_Row]) -> tuple[dict[str, int], dict[str, int]]:
+    emails = [r.email for r in rows if r.email]
+    phones = [r.phone for r in rows if r.phone]
+    by_email: dict[str, int] = {}
+    by_phone: dict[str, int] = {}
+    for start in range(0, len(emails), 900):
+        by_email.update(
+            PersonEmail.objects.filter(
+                normalized__in=emails[start : start + 900], person__merged_into__isnull=True
+            ).values_list("normalized", "person_id")
+        )
+    for start in range(0, len(phones), 900):
+        by_phone.update(
+            PersonPhone.objects.filter(
+                number__in=phones[start : start + 900], person__merged_into__isnull=True
+            ).values_list("number", "person_id")
+        )
+    return by_email, by_phone
+
+
+def _write(rows: list[_Row], *, report: ImportReport, source: str) -> None:
+    chapters = selectors.chapter_ids_by_zip()
+    by_email, by_phone = _existing_by_key(rows)
+    now = timezone.now()
+    new_rows: list[_Row] = []
+    matched: list[tuple[_Row, int]] = []
+    for row in rows:
+        existing = by_email.get(row.email) or by_phone.get(row.phone)
+        if existing:
+            matched.append((row, existing))
+        else:
+            new_rows.append(row)
+
+    for start in range(0, len(new_rows), BATCH):
+        batch = new_rows[start : start + BATCH]
+        people = Person.objects.bulk_create(
+            [
+                Person(
+                    **row.person,
+                    email=row.email,
+                    phone=row.phone,
+                    source=source,
+                    chapter_id=chapters.get(row.person["zip_code"]),
+                )
+                for row in batch
+            ]
+        )
+        emails, phones, assignments, consents, memberships, ladder = [], [], [], [], [], []
+        for row, person in zip(batch, people, strict=True):
+            if row.email:
+                emails.append(
+                    PersonEmail(
+                        person=person, address=row.email, normalized=row.email, is_primary=True
+                    )
+                )
+            if row.phone:
+                phones.append(PersonPhone(person=person, number=row.phone, is_primary=True))
+            if person.chapter_id:
+                assignments.append(
+                    ChapterAssignment(
+                        person=person,
+                        to_chapter_id=person.chapter_id,
+                        reason=ChapterAssignment.Reason.ZIP,
+                    )
+                )
+            for channel, flag in row.consents.items():
+                consents.append(
+                    ConsentEvent(
+                        person=person,
+                        channel=channel,
+                        status=ConsentEvent.Status.OPTED_IN
+                        if flag
+                        else ConsentEvent.Status.OPTED_OUT,
+                        source=source[:120],
+                        recorded_at=now,
+                    )
+                )
+            if row.membership:
+                memberships.append(Membership(person=person, **row.membership))
+                ladder.append(
+                    LadderEvent(
+                        person=person,
+                        stage=LadderStage.JOINED,
+                        chapter_id=person.chapter_id,
+                        attribution_type="import",
+                        attribution_label=source[:200],
+                        occurred_at=now,
+                    )
+                )
+        PersonEmail.objects.bulk_create(emails)
+        PersonPhone.objects.bulk_create(phones)
+        ChapterAssignment.objects.bulk_create(assignments)
+        ConsentEvent.objects.bulk_create(consents)
+        Membership.objects.bulk_create(memberships)
+        LadderEvent.objects.bulk_create(ladder)
+        report.created += len(batch)
+        report.members += len(memberships)
+
+    _update_matched(matched, report=report, source=source, now=now)
+
+
+def _update_matched(
+    matched: list[tuple[_Row, int]], *, report: ImportReport, source: str, now: Any
+) -> None:
+    """Known people: fill blank fields, update dues, record new consent. Never blank anything."""
+    ids = [pid for _, pid in matched]
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids)} if ids else {}
+    memberships = (
+        {m.person_id: m for m in Membership.objects.filter(person_id__in=ids)} if ids else {}
+    )
+    changed_people, new_memberships, changed_memberships, consents = [], [], [], []
+    opted_out = _opted_out(ids)
+    for row, pid in matched:
+        person = people[pid]
+        dirty = False
+        for name, value in row.person.items():
+            if value and not getattr(person, name):
+                setattr(person, name, value)
+                dirty = True
+        if dirty:
+            changed_people.append(person)
+        if row.membership:
+            existing = memberships.get(pid)
+            if existing is None:
+                new_memberships.append(Membership(person_id=pid, **row.membership))
+            else:
+                for name, value in row.membership.items():
+                    setattr(existing, name, value)
+                changed_memberships.append(existing)
+            report.members += 1
+        for channel, flag in row.consents.items():
+            if flag and (pid, channel) in opted_out:
+                # An import never re-subscribes someone who opted out; only they can.
+                continue
+            consents.append(
+                ConsentEvent(
+                    person_id=pid,
+                    channel=channel,
+                    status=ConsentEvent.Status.OPTED_IN if flag else ConsentEvent.Status.OPTED_OUT,
+                    source=source[:120],
+                    recorded_at=now,
+                )
+            )
+        report.updated += 1
+    fields = list(MAX_LENGTHS) + ["state", "zip_code"]
+    Person.objects.bulk_update(changed_people, fields, batch_size=BATCH)
+    Membership.objects.bulk_create(new_memberships, batch_size=BATCH)
+    Membership.objects.bulk_update(
+        changed_memberships,
+        ["joined_on", "paid_through_on", "dues_plan", "status"],
+        batch_size=BATCH,
+    )
+    ConsentEvent.objects.bulk_create(consents, batch_size=BATCH)
+
+
+def _opted_out(person_ids: list[int]) -> set[tuple[int, str]]:
+    latest: dict[tuple[int, str], str] = {}
+    for start in range(0, len(person_ids), 900):
+        for pid, channel, status in (
+            ConsentEvent.objects.filter(person_id__in=person_ids[start : start + 900])
+            .order_by("person_id", "channel", "-recorded_at", "-id")
+            .values_list("person_id", "channel", "status")
+        ):
+            latest.setdefault((pid, channel), status)
+    return {key for key, status in latest.items() if status == ConsentEvent.Status.OPTED_OUT}

@@ -1,0 +1,185 @@
+"""Reads of people, always scoped to the reader. Views never fetch a person by raw id."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404
+
+from bloc.accounts import selectors as roles
+from bloc.people.models import (
+    Channel,
+    Chapter,
+    ChapterZip,
+    ConsentEvent,
+    Membership,
+    MembershipQuerySet,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    PersonQuerySet,
+    TransferRequest,
+)
+
+
+def people_visible_to(actor: Any) -> PersonQuerySet:
+    """National admins see everyone; organizers their chapters; anyone else only themselves."""
+    live = Person.objects.live()
+    if not getattr(actor, "is_authenticated", False):
+        return live.none()
+    if roles.is_national_admin(actor):
+        return live
+    chapter_ids = roles.organized_chapter_ids(actor)
+    if chapter_ids:
+        return live.filter(Q(chapter_id__in=chapter_ids) | Q(user=actor))
+    return live.filter(user=actor)
+
+
+def person_for(actor: Any, pk: Any) -> Person:
+    """The person with this id if the actor may see it; 404 otherwise (never 403: no probing)."""
+    try:
+        return people_visible_to(actor).select_related("chapter", "membership").get(pk=int(pk))
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such person.") from None
+
+
+def membership_for(actor: Any, pk: Any) -> Membership:
+    try:
+        return Membership.objects.select_related("person", "person__chapter").get(
+            pk=int(pk), person__in=people_visible_to(actor)
+        )
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such membership.") from None
+
+
+def own_person(actor: Any) -> Person | None:
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return Person.objects.live().select_related("chapter").filter(user=actor).first()
+
+
+def search_people(actor: Any, *, query: str = "", chapter_id: int | None = None) -> PersonQuerySet:
+    people = people_visible_to(actor).select_related("chapter", "membership")
+    if chapter_id:
+        people = people.filter(chapter_id=chapter_id)
+    query = query.strip()
+    if query:
+        terms = Q()
+        for word in query.split()[:5]:
+            terms &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(zip_code__startswith=word)
+            )
+        people = people.filter(terms)
+    return people
+
+
+def chapter_for_zip(zip_code: str) -> Chapter | None:
+    if not zip_code:
+        return None
+    row = ChapterZip.objects.select_related("chapter").filter(zip_code=zip_code).first()
+    return row.chapter if row else None
+
+
+def chapter_ids_by_zip() -> dict[str, int]:
+    return dict(ChapterZip.objects.values_list("zip_code", "chapter_id"))
+
+
+def chapters_with_counts(actor: Any) -> list[Chapter]:
+    """Every chapter's name; member counts only where the reader may see that chapter's people."""
+    chapters = list(Chapter.objects.select_related("parent").annotate(zip_count=Count("zips")))
+    visible_ids = chapters_in_scope_ids(actor)
+    counts = dict(
+        Membership.objects.filter(
+            person__merged_into__isnull=True, person__chapter_id__in=visible_ids
+        )
+        .exclude(status=Membership.Status.CANCELLED)
+        .values_list("person__chapter_id")
+        .annotate(n=Count("id"))
+        .values_list("person__chapter_id", "n")
+    )
+    for chapter in chapters:
+        chapter.member_count = counts.get(chapter.pk) if chapter.pk in visible_ids else None  # type: ignore[attr-defined]
+    return chapters
+
+
+def chapters_in_scope_ids(actor: Any) -> set[int]:
+    if roles.is_national_admin(actor):
+        return set(Chapter.objects.values_list("pk", flat=True))
+    return roles.organized_chapter_ids(actor)
+
+
+def chapter_for(actor: Any, slug: str) -> Chapter:
+    try:
+        return Chapter.objects.get(slug=slug)
+    except Chapter.DoesNotExist:
+        raise Http404("No such chapter.") from None
+
+
+def memberships_in_good_standing(
+    *, as_of: date, grace_days: int, chapter_id: int | None = None
+) -> MembershipQuerySet:
+    """For voter rolls and apportionment: live people only."""
+    qs = Membership.objects.filter(person__merged_into__isnull=True).in_good_standing(
+        as_of, grace_days
+    )
+    if chapter_id is not None:
+        qs = qs.filter(person__chapter_id=chapter_id)
+    return qs
+
+
+def current_consent(person: Person) -> dict[str, str]:
+    """The status in force per channel; no row means no consent."""
+    status: dict[str, str] = {}
+    for event in ConsentEvent.objects.filter(person=person).order_by("-recorded_at", "-id"):
+        status.setdefault(event.channel, event.status)
+    return status
+
+
+def can_contact(person: Person, channel: Channel | str) -> bool:
+    """Checked at send time, per message: the latest ledger row decides."""
+    latest = (
+        ConsentEvent.objects.filter(person=person, channel=channel)
+        .order_by("-recorded_at", "-id")
+        .values_list("status", flat=True)
+        .first()
+    )
+    return latest == ConsentEvent.Status.OPTED_IN
+
+
+def contactable(people: PersonQuerySet, channel: Channel | str) -> PersonQuerySet:
+    latest = ConsentEvent.objects.filter(person=OuterRef("pk"), channel=channel).order_by(
+        "-recorded_at", "-id"
+    )
+    return people.annotate(_consent=Subquery(latest.values("status")[:1])).filter(
+        _consent=ConsentEvent.Status.OPTED_IN
+    )
+
+
+def find_matches(*, email: str = "", phone: str = "") -> list[Person]:
+    """Live people sharing a normalized email or E.164 phone (dedupe)."""
+    ids: set[int] = set()
+    if email:
+        ids.update(PersonEmail.objects.filter(normalized=email).values_list("person_id", flat=True))
+    if phone:
+        ids.update(PersonPhone.objects.filter(number=phone).values_list("person_id", flat=True))
+    return list(Person.objects.live().filter(pk__in=ids))
+
+
+def pending_transfers_for(actor: Any) -> list[TransferRequest]:
+    qs = TransferRequest.objects.filter(status=TransferRequest.Status.PENDING).select_related(
+        "person", "person__chapter", "to_chapter"
+    )
+    if not roles.is_national_admin(actor):
+        chapter_ids = roles.organized_chapter_ids(actor)
+        qs = qs.filter(Q(to_chapter_id__in=chapter_ids) | Q(person__chapter_id__in=chapter_ids))
+    return list(qs)
+
+
+def transfer_for(actor: Any, pk: Any) -> TransferRequest:
+    for request in pending_transfers_for(actor):
+        if str(request.pk) == str(pk):
+            return request
+    raise Http404("No such transfer request.")

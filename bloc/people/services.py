@@ -1,0 +1,524 @@
+"""The only write path for people, memberships, chapters, consent and the ladder."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from bloc.core import geo
+from bloc.people import audit, permissions, selectors
+from bloc.people.models import (
+    LADDER_ORDER,
+    Channel,
+    Chapter,
+    ChapterAssignment,
+    ChapterZip,
+    ConsentEvent,
+    DuesPlan,
+    LadderEvent,
+    LadderStage,
+    Membership,
+    MergeRecord,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    TransferRequest,
+)
+from bloc.people.normalize import normalize_email, normalize_phone
+
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "pronouns",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "languages",
+    "source",
+)
+
+
+class DuplicatePerson(ValidationError):
+    def __init__(self, matches: list[Person]) -> None:
+        super().__init__("Someone with this email address or phone number is already recorded.")
+        self.matches = matches
+
+
+# --- Chapters --------------------------------------------------------------------------------
+
+
+def create_chapter(
+    *,
+    actor: Any,
+    name: str,
+    state: str = "",
+    zip_codes: list[str] | None = None,
+    parent: Chapter | None = None,
+    status: str = Chapter.Status.ACTIVE,
+) -> Chapter:
+    if actor is not None and not permissions.can_manage_chapters(actor):
+        raise PermissionDenied("Only a national admin can create chapters.")
+    zips = sorted({z for z in (geo.normalize_zip(z) for z in zip_codes or []) if z})
+    with transaction.atomic():
+        taken = list(
+            ChapterZip.objects.filter(zip_code__in=zips).values_list("zip_code", flat=True)
+        )
+        if taken:
+            raise ValidationError(
+                {
+                    "zip_codes": f"Already in another chapter's jurisdiction: {', '.join(taken[:10])}."
+                }
+            )
+        chapter = Chapter.objects.create(
+            name=name, slug=slugify(name)[:120], state=state.upper(), parent=parent, status=status
+        )
+        ChapterZip.objects.bulk_create([ChapterZip(chapter=chapter, zip_code=z) for z in zips])
+        from bloc.core.audit import record
+
+        record(
+            "people.chapter_created",
+            actor=actor,
+            target=chapter,
+            chapter_id=chapter.pk,
+            zips=len(zips),
+        )
+    return chapter
+
+
+# --- People ----------------------------------------------------------------------------------
+
+
+def create_person(
+    *,
+    actor: Any,
+    email: str = "",
+    phone: str = "",
+    zip_code: str = "",
+    consents: dict[str, str] | None = None,
+    consent_source: str = "",
+    **fields: Any,
+) -> Person:
+    """Create a person after dedupe; raises DuplicatePerson when the email or phone is known."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown person fields: {', '.join(sorted(unknown))}")
+    email_key = normalize_email(email)
+    phone_key = normalize_phone(phone)
+    matches = selectors.find_matches(email=email_key, phone=phone_key)
+    if matches:
+        raise DuplicatePerson(matches)
+    zip5 = geo.normalize_zip(zip_code)
+    with transaction.atomic():
+        chapter = selectors.chapter_for_zip(zip5)
+        person = Person.objects.create(
+            email=email_key, phone=phone_key, zip_code=zip5, chapter=chapter, **fields
+        )
+        if email_key:
+            PersonEmail.objects.create(
+                person=person, address=email_key, normalized=email_key, is_primary=True
+            )
+        if phone_key:
+            PersonPhone.objects.create(person=person, number=phone_key, is_primary=True)
+        if chapter is not None:
+            ChapterAssignment.objects.create(
+                person=person, to_chapter=chapter, reason=ChapterAssignment.Reason.ZIP
+            )
+        for channel, status in (consents or {}).items():
+            ConsentEvent.objects.create(
+                person=person, channel=channel, status=status, source=consent_source or "created"
+            )
+        audit.person_created(actor=actor, person=person)
+    return person
+
+
+def update_person(*, actor: Any, person: Person, **changes: Any) -> Person:
+    """Change a person's details; a new ZIP reassigns the chapter by jurisdiction."""
+    if actor is not None and not (
+        permissions.can_edit_person_in(actor, person.chapter_id) or person.user_id == actor.pk
+    ):
+        raise PermissionDenied("You cannot edit this person.")
+    allowed = set(PERSON_FIELDS) | {"email", "phone", "zip_code"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"Unknown person fields: {', '.join(sorted(unknown))}")
+    changed: list[str] = []
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if "email" in changes:
+            key = normalize_email(changes.pop("email"))
+            if key != person.email:
+                _set_primary_email(person, key)
+                changed.append("email")
+        if "phone" in changes:
+            key = normalize_phone(changes.pop("phone"))
+            if key != person.phone:
+                _set_primary_phone(person, key)
+                changed.append("phone")
+        if "zip_code" in changes:
+            zip5 = geo.normalize_zip(changes.pop("zip_code"))
+            if zip5 != person.zip_code:
+                person.zip_code = zip5
+                changed.append("zip_code")
+                new_chapter = selectors.chapter_for_zip(zip5)
+                if new_chapter != person.chapter:
+                    _move(person, new_chapter, ChapterAssignment.Reason.ZIP, actor)
+        for field, value in changes.items():
+            if getattr(person, field) != value:
+                setattr(person, field, value)
+                changed.append(field)
+        if changed:
+            person.save()
+            audit.person_updated(actor=actor, person=person, fields=changed)
+    return person
+
+
+def _set_primary_email(person: Person, key: str) -> None:
+    if key:
+        others = selectors.find_matches(email=key)
+        if any(other.pk != person.pk for other in others):
+            raise DuplicatePerson([o for o in others if o.pk != person.pk])
+    PersonEmail.objects.filter(person=person).update(is_primary=False)
+    if key:
+        PersonEmail.objects.update_or_create(
+            normalized=key, defaults={"person": person, "address": key, "is_primary": True}
+        )
+    person.email = key
+
+
+def _set_primary_phone(person: Person, key: str) -> None:
+    if key:
+        others = selectors.find_matches(phone=key)
+        if any(other.pk != person.pk for other in others):
+            raise DuplicatePerson([o for o in others if o.pk != person.pk])
+    PersonPhone.objects.filter(person=person).update(is_primary=False)
+    if key:
+        PersonPhone.objects.update_or_create(
+            number=key, defaults={"person": person, "is_primary": True}
+        )
+    person.phone = key
+
+
+def _move(person: Person, chapter: Chapter | None, reason: str, actor: Any) -> None:
+    from_id = person.chapter_id
+    person.chapter = chapter
+    person.save(update_fields=["chapter", "updated_at"])
+    ChapterAssignment.objects.create(
+        person=person,
+        from_chapter_id=from_id,
+        to_chapter=chapter,
+        reason=reason,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.chapter_changed(actor=actor, person=person, from_id=from_id, reason=reason)
+
+
+def move_person(*, actor: Any, person: Person, chapter: Chapter | None) -> Person:
+    """An admin moves someone (at-large when chapter is None)."""
+    if actor is not None and not permissions.can_manage_chapters(actor):
+        raise PermissionDenied("Only a national admin can move people between chapters directly.")
+    with transaction.atomic():
+        _move(person, chapter, ChapterAssignment.Reason.ADMIN, actor)
+    return person
+
+
+def request_transfer(
+    *, actor: Any, person: Person, to_chapter: Chapter, reason: str = ""
+) -> TransferRequest:
+    if actor is not None and person.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied("Members ask to move themselves.")
+    if to_chapter.pk == person.chapter_id:
+        raise ValidationError({"to_chapter": "You are already in this chapter."})
+    if to_chapter.status == Chapter.Status.INACTIVE:
+        raise ValidationError({"to_chapter": "This chapter is inactive."})
+    try:
+        with transaction.atomic():
+            transfer = TransferRequest.objects.create(
+                person=person, to_chapter=to_chapter, reason=reason[:2000]
+            )
+            from bloc.core.audit import record
+
+            record(
+                "people.transfer_requested",
+                actor=actor,
+                target=transfer,
+                chapter_id=person.chapter_id,
+                to_chapter_id=to_chapter.pk,
+            )
+    except IntegrityError:
+        raise ValidationError("You already have a pending request to move.") from None
+    return transfer
+
+
+def decide_transfer(*, actor: Any, transfer: TransferRequest, approve: bool) -> TransferRequest:
+    """The receiving chapter's organizer (or a national admin) approves or declines."""
+    if actor is not None and not permissions.can_edit_person_in(actor, transfer.to_chapter_id):
+        raise PermissionDenied("Only the receiving chapter can decide a transfer.")
+    with transaction.atomic():
+        transfer = TransferRequest.objects.select_for_update().get(pk=transfer.pk)
+        if transfer.status != TransferRequest.Status.PENDING:
+            raise ValidationError("This request was already decided.")
+        transfer.status = (
+            TransferRequest.Status.APPROVED if approve else TransferRequest.Status.DECLINED
+        )
+        transfer.decided_at = timezone.now()
+        transfer.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        transfer.save()
+        if approve:
+            _move(transfer.person, transfer.to_chapter, ChapterAssignment.Reason.REQUEST, actor)
+        from bloc.core.audit import record
+
+        record(
+            "people.transfer_decided",
+            actor=actor,
+            target=transfer,
+            chapter_id=transfer.to_chapter_id,
+            approved=approve,
+        )
+    return transfer
+
+
+# --- Membership ------------------------------------------------------------------------------
+
+
+def record_membership(
+    *,
+    actor: Any,
+    person: Person,
+    joined_on: date,
+    dues_plan: str = DuesPlan.MONTHLY,
+    paid_through_on: date | None = None,
+    status: str = Membership.Status.ACTIVE,
+) -> Membership:
+    """Create or update a person's membership; joining puts a step on the ladder."""
+    if actor is not None and not permissions.can_edit_person_in(actor, person.chapter_id):
+        raise PermissionDenied("You cannot change this membership.")
+    if paid_through_on and paid_through_on < joined_on:
+        raise ValidationError(
+            {"paid_through_on": "Dues cannot be paid through a date before joining."}
+        )
+    with transaction.atomic():
+        membership, created = Membership.objects.select_for_update().get_or_create(
+            person=person,
+            defaults={
+                "joined_on": joined_on,
+                "dues_plan": dues_plan,
+                "paid_through_on": paid_through_on,
+                "status": status,
+            },
+        )
+        changed = ["joined_on", "dues_plan", "paid_through_on", "status"] if created else []
+        if not created:
+            for field, value in (
+                ("joined_on", joined_on),
+                ("dues_plan", dues_plan),
+                ("paid_through_on", paid_through_on),
+                ("status", status),
+            ):
+                if getattr(membership, field) != value:
+                    setattr(membership, field, value)
+                    changed.append(field)
+            if changed:
+                membership.save()
+        if created:
+            LadderEvent.objects.create(
+                person=person,
+                stage=LadderStage.JOINED,
+                chapter=person.chapter,
+                attribution_type="membership",
+                attribution_id=str(membership.pk),
+            )
+        if changed:
+            audit.membership_recorded(actor=actor, membership=membership, fields=changed)
+    return membership
+
+
+# --- Consent and ladder ---------------------------------------------------------------------
+
+
+def set_consent(
+    *, actor: Any, person: Person, channel: Channel | str, opted_in: bool, source: str
+) -> ConsentEvent:
+    """Append to the consent ledger. An opt-out is in force for the very next send."""
+    channel = Channel(channel)
+    status = ConsentEvent.Status.OPTED_IN if opted_in else ConsentEvent.Status.OPTED_OUT
+    with transaction.atomic():
+        event = ConsentEvent.objects.create(
+            person=person, channel=channel, status=status, source=source[:120]
+        )
+        audit.consent_changed(
+            actor=actor, person=person, channel=channel, status=status, source=source[:120]
+        )
+    return event
+
+
+def opt_out_everywhere(*, actor: Any, person: Person, source: str) -> None:
+    """STOP and unsubscribe apply everywhere at once (DOMAIN.md)."""
+    with transaction.atomic():
+        for channel in Channel:
+            set_consent(actor=actor, person=person, channel=channel, opted_in=False, source=source)
+
+
+def record_ladder_step(
+    *,
+    person: Person,
+    stage: LadderStage | str,
+    chapter: Chapter | None = None,
+    attribution_type: str = "",
+    attribution_id: str = "",
+    attribution_label: str = "",
+    occurred_at: Any = None,
+) -> LadderEvent:
+    stage = LadderStage(stage)
+    if stage not in LADDER_ORDER:
+        raise ValidationError("Unknown ladder stage.")
+    return LadderEvent.objects.create(
+        person=person,
+        stage=stage,
+        chapter=chapter if chapter is not None else person.chapter,
+        attribution_type=attribution_type[:40],
+        attribution_id=str(attribution_id)[:64],
+        attribution_label=attribution_label[:200],
+        occurred_at=occurred_at or timezone.now(),
+    )
+
+
+# --- Merge -----------------------------------------------------------------------------------
+
+
+def merge_people(*, actor: Any, survivor: Person, merged: Person) -> MergeRecord:
+    """Fold `merged` into `survivor`. Nothing is lost: histories move to the survivor, and the
+    merged record stays as a tombstone (`merged_into`) with its own fields untouched."""
+    if survivor.pk == merged.pk:
+        raise ValidationError("Choose two different people to merge.")
+    if actor is not None and not (
+        permissions.can_edit_person_in(actor, survivor.chapter_id)
+        and permissions.can_edit_person_in(actor, merged.chapter_id)
+    ):
+        raise PermissionDenied("You can only merge people in your own chapters.")
+    with transaction.atomic():
+        survivor = Person.objects.select_for_update().get(pk=survivor.pk)
+        merged = Person.objects.select_for_update().get(pk=merged.pk)
+        if survivor.merged_into_id or merged.merged_into_id:
+            raise ValidationError("One of these records was already merged.")
+        moved = {
+            "emails": PersonEmail.objects.filter(person=merged).update(
+                person=survivor, is_primary=False
+            ),
+            "phones": PersonPhone.objects.filter(person=merged).update(
+                person=survivor, is_primary=False
+            ),
+            "consent_events": ConsentEvent.objects.filter(person=merged).update(person=survivor),
+            "ladder_events": LadderEvent.objects.filter(person=merged).update(person=survivor),
+            "chapter_history": ChapterAssignment.objects.filter(person=merged).update(
+                person=survivor
+            ),
+            "transfer_requests": TransferRequest.objects.filter(person=merged)
+            .exclude(status=TransferRequest.Status.PENDING)
+            .update(person=survivor),
+        }
+        TransferRequest.objects.filter(person=merged, status=TransferRequest.Status.PENDING).update(
+            status=TransferRequest.Status.DECLINED, decided_at=timezone.now()
+        )
+        filled = []
+        for field in (*PERSON_FIELDS, "email", "phone", "zip_code"):
+            if not getattr(survivor, field) and getattr(merged, field):
+                setattr(survivor, field, getattr(merged, field))
+                filled.append(field)
+        if survivor.chapter_id is None and merged.chapter_id is not None:
+            survivor.chapter_id = merged.chapter_id
+        if survivor.user_id is None and merged.user_id is not None:
+            survivor.user_id, merged.user_id = merged.user_id, None
+            moved["account"] = 1
+        moved["membership"] = _merge_membership(survivor, merged)
+        merged.merged_into = survivor
+        merged.save(update_fields=["merged_into", "user", "updated_at"])
+        survivor.save()
+        record = MergeRecord.objects.create(
+            survivor=survivor,
+            merged=merged,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            moved={**moved, "filled_fields": filled},
+        )
+        audit.people_merged(actor=actor, survivor=survivor, merged=merged, moved=moved)
+    return record
+
+
+def _merge_membership(survivor: Person, merged: Person) -> int:
+    theirs = Membership.objects.filter(person=merged).first()
+    if theirs is None:
+        return 0
+    ours = Membership.objects.filter(person=survivor).first()
+    if ours is None:
+        theirs.person = survivor
+        theirs.save(update_fields=["person", "updated_at"])
+        return 1
+    # Both paid dues: the member keeps the earliest join date and the latest paid-through date.
+    ours.joined_on = min(ours.joined_on, theirs.joined_on)
+    dates = [d for d in (ours.paid_through_on, theirs.paid_through_on) if d]
+    ours.paid_through_on = max(dates) if dates else None
+    if (
+        Membership.Status.CANCELLED in (ours.status,)
+        and theirs.status != Membership.Status.CANCELLED
+    ):
+        ours.status = theirs.status
+    ours.save()
+    return 1
+
+
+# --- Export ----------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    "id",
+    "first_name",
+    "last_name",
+    "pronouns",
+    "email",
+    "phone",
+    "city",
+    "state",
+    "zip_code",
+    "chapter",
+    "joined_on",
+    "dues_plan",
+    "paid_through_on",
+    "membership_status",
+)
+
+
+def export_people(*, actor: Any, chapter_id: int | None = None) -> Any:
+    """Rows of the people the actor may see, spreadsheet-safe; the export itself is audited."""
+    from bloc.core.csvsafe import safe_cell
+
+    people = selectors.search_people(actor, chapter_id=chapter_id).order_by("id")
+    count = people.count()
+    audit.people_exported(actor=actor, count=count, chapter_id=chapter_id)
+
+    def rows() -> Any:
+        yield list(EXPORT_COLUMNS)
+        for person in people.iterator(chunk_size=2000):
+            membership = getattr(person, "membership", None)
+            yield [
+                safe_cell(v)
+                for v in (
+                    person.pk,
+                    person.first_name,
+                    person.last_name,
+                    person.pronouns,
+                    person.email,
+                    person.phone,
+                    person.city,
+                    person.state,
+                    person.zip_code,
+                    person.chapter.name if person.chapter else "",
+                    membership.joined_on if membership else "",
+                    membership.dues_plan if membership else "",
+                    membership.paid_through_on if membership else "",
+                    membership.status if membership else "",
+                )
+            ]
+
+    return rows()

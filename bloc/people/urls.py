@@ -1,0 +1,21 @@
+from django.urls import path
+
+from bloc.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("me/", views.me, name="me"),
+    path("me/consent/", views.my_consent_update, name="me-consent-update"),
+    path("me/transfer/", views.my_transfer_request, name="me-transfer-request"),
+    path("", views.person_list, name="person-list"),
+    path("export.csv", views.person_export, name="person-export"),
+    path("merge/", views.person_merge, name="person-merge"),
+    path("import/", views.import_create, name="import-create"),
+    path("transfers/", views.transfer_list, name="transfer-list"),
+    path("transfers/<int:pk>/decide/", views.transfer_decide, name="transfer-decide"),
+    path("chapters/", views.chapter_list, name="chapter-list"),
+    path("chapters/<slug:slug>/", views.chapter_detail, name="chapter-detail"),
+    path("memberships/<int:pk>/edit/", views.membership_edit, name="membership-edit"),
+    path("<int:pk>/", views.person_detail, name="person-detail"),
+    path("<int:pk>/edit/", views.person_edit, name="person-edit"),
+]

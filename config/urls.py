@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("bloc.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("bloc.accounts.urls")),
+    path("people/", include("bloc.people.urls")),
+    path("admin/", admin.site.urls),
+]
