@@ -1,0 +1,149 @@
+"""Command line: ``bloc tally FILE --method stv --seats 3 --rule scotland [--json] [--seed S]``.
+
+Also ``python -m bloc.democracy.tally FILE ...``. Exit status 0 on success, 2 on a usage or
+ballot-file error (the message names the line and the reason; nothing is counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .ballots import Interpretation, Profile
+from .blt import read_blt
+from .condorcet import count_borda, count_schulze
+from .cvr import read_cvr
+from .errors import TallyError
+from .irv import count_irv
+from .plurality import count_approval, count_plurality
+from .rctab import load_rctab_config, read_ess
+from .report import round_table
+from .result import Result
+from .stv.meek import count_meek
+from .stv.scottish import count_scottish
+from .stv.wigm import count_wigm
+
+METHODS = ("stv", "irv", "plurality", "approval", "schulze", "borda")
+RULES = ("scotland", "wigm", "wigm-batch", "meek")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="bloc tally",
+        description="Count a ballot file and print every round (or JSON).",
+    )
+    p.add_argument("file", type=Path, help="ballots: .blt, .csv (one ballot a row) or .xlsx (ES&S)")
+    p.add_argument("--format", choices=("blt", "csv", "ess"), help="default: from the extension")
+    p.add_argument("--method", choices=METHODS, default="stv")
+    p.add_argument("--rule", choices=RULES, default="scotland", help="STV rule (default scotland)")
+    p.add_argument("--seats", type=int, help="seats to fill (default: from the BLT file, else 1)")
+    p.add_argument("--json", action="store_true", help="print the full result as JSON")
+    p.add_argument("--seed", help="seed for lots (default: SHA-256 of the ballot file)")
+    p.add_argument(
+        "--tie",
+        choices=("random", "order"),
+        default="random",
+        help="lots: seeded draw (default) or the file's [tie] / ballot order (as Droop)",
+    )
+    p.add_argument("--precision", type=int, default=9, help="Meek decimal places (default 9)")
+    p.add_argument("--omega", type=int, default=6, help="Meek stops when surplus < 10^-omega")
+    p.add_argument("--batch", action="store_true", help="IRV: exclude sure losers together")
+    p.add_argument("--max-marks", type=int, help="approval: most candidates a ballot may mark")
+    p.add_argument("--rctab-config", type=Path, help="ES&S: RCTab JSON config (required)")
+    p.add_argument("--overvote", choices=("exhaust", "skip"), help="ballot stops, or skip rank")
+    p.add_argument("--max-skipped", type=int, help="consecutive skipped ranks before a stop")
+    p.add_argument("--duplicate", choices=("skip", "exhaust"), help="a repeated candidate")
+    p.add_argument("--ignore-write-ins", action="store_true", help="treat write-ins as blank")
+    return p
+
+
+def _interpretation(args: argparse.Namespace, base: Interpretation) -> Interpretation:
+    return Interpretation(
+        overvote=args.overvote or base.overvote,
+        max_skipped_ranks=args.max_skipped
+        if args.max_skipped is not None
+        else base.max_skipped_ranks,
+        duplicate=args.duplicate or base.duplicate,
+        write_ins="ignore" if args.ignore_write_ins else base.write_ins,
+    )
+
+
+def _load(args: argparse.Namespace) -> tuple[Profile, dict[str, Any]]:
+    fmt = args.format or {".blt": "blt", ".csv": "csv", ".xlsx": "ess"}.get(
+        args.file.suffix.lower(), "blt"
+    )
+    if fmt == "blt":
+        rules = _interpretation(args, Interpretation(max_skipped_ranks=None))
+        return read_blt(args.file, interpretation=rules), {}
+    if fmt == "csv":
+        return read_cvr(args.file, interpretation=_interpretation(args, Interpretation())), {}
+    if args.rctab_config is None:
+        raise TallyError("an ES&S spreadsheet needs --rctab-config (RCTab's JSON config)")
+    contest = load_rctab_config(args.rctab_config)
+    profile = read_ess(
+        args.file, contest, interpretation=_interpretation(args, contest.interpretation)
+    )
+    irv = {"batch": contest.batch_elimination, "exclude_first": sorted(profile.write_ins)}
+    return profile, irv
+
+
+def _progress() -> tuple[Callable[[int], None] | None, Callable[[], None]]:
+    try:
+        from tqdm import tqdm
+    except ImportError:  # the library works without it
+        return None, lambda: None
+    bar = tqdm(desc="rounds", unit="round", disable=None, leave=False, file=sys.stderr)
+
+    def tick(_round: int) -> None:
+        bar.update(1)
+
+    return tick, bar.close
+
+
+def count(args: argparse.Namespace, profile: Profile, irv_opts: dict[str, Any]) -> Result:
+    tie = {"tie_mode": args.tie, "seed": args.seed}
+    seats = args.seats if args.seats is not None else profile.seats
+    tick, close = _progress()
+    try:
+        if args.method == "stv":
+            if args.rule == "scotland":
+                return count_scottish(profile, seats, progress=tick, **tie)
+            if args.rule in ("wigm", "wigm-batch"):
+                return count_wigm(
+                    profile, seats, batch=args.rule == "wigm-batch", progress=tick, **tie
+                )
+            return count_meek(
+                profile, seats, places=args.precision, omega_places=args.omega, progress=tick, **tie
+            )
+        if args.method == "irv":
+            opts = {"batch": args.batch or irv_opts.get("batch", False)}
+            opts["exclude_first"] = irv_opts.get("exclude_first", [])
+            return count_irv(profile, progress=tick, **opts, **tie)
+        if args.method == "plurality":
+            return count_plurality(profile, seats or 1, **tie)
+        if args.method == "approval":
+            return count_approval(profile, seats or 1, max_marks=args.max_marks, **tie)
+        if args.method == "schulze":
+            return count_schulze(profile, **tie)
+        return count_borda(profile, **tie)
+    finally:
+        close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        profile, irv_opts = _load(args)
+        result = count(args, profile, irv_opts)
+    except TallyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(result.to_json())
+    else:
+        print(round_table(result), end="")
+    return 0

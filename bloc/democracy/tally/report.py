@@ -1,0 +1,50 @@
+"""A readable round table for a result."""
+
+from __future__ import annotations
+
+from .result import Result, fmt
+
+
+def round_table(result: Result) -> str:
+    rounds = [s for s in result.stages if s.action not in ("end",)]
+    # One column per round: the last stage of each round.
+    last = {}
+    for st in rounds:
+        last[st.round] = st
+    cols = [last[k] for k in sorted(last)]
+    names = result.candidates
+    width = max(len(n) for n in (*names, "Non-transferable", "Quota"))
+    places = result.places
+    cells = [[fmt(st.votes[c], places) for st in cols] for c in range(len(names))]
+    exhausted = [fmt(st.exhausted, places) for st in cols]
+    quotas = ["" if st.quota is None else fmt(st.quota, places) for st in cols]
+    colw = max([len(x) for row in cells for x in row] + [len(x) for x in exhausted + quotas] + [6])
+    head = f"{'':<{width}} " + " ".join(f"{'R' + str(st.round):>{colw}}" for st in cols)
+    lines = [
+        f"{result.title or 'Election'} — {result.method} ({result.rule}), "
+        f"{result.seats} seat(s), {result.ballots} ballots",
+        head,
+    ]
+    final = cols[-1].status if cols else ()
+    for c, name in enumerate(names):
+        mark = {"elected": " *", "pending": " *"}.get(final[c] if final else "", "")
+        lines.append(f"{name:<{width}} " + " ".join(f"{x:>{colw}}" for x in cells[c]) + mark)
+    lines.append(f"{'Non-transferable':<{width}} " + " ".join(f"{x:>{colw}}" for x in exhausted))
+    if any(quotas):
+        lines.append(f"{'Quota':<{width}} " + " ".join(f"{x:>{colw}}" for x in quotas))
+    lines.append("")
+    for st in result.stages:
+        if st.action in ("exclude", "surplus", "elect", "elect-remaining") and st.subjects:
+            who = ", ".join(names[c] for c in st.subjects)
+            extra = f" (surplus {fmt(st.surplus, places)})" if st.surplus is not None else ""
+            lines.append(f"round {st.round}: {st.action} {who}{extra}")
+    for t in result.tie_breaks:
+        how = {
+            "prior-round": f"by the counts at round {t.decided_at_round}",
+            "lot": f"by lot (seed {result.seed!r})",
+            "order": "by the given tie-breaking order",
+        }[t.method]
+        tied = ", ".join(names[c] for c in t.tied)
+        lines.append(f"round {t.round}: tie ({t.purpose}) among {tied} -> {names[t.chosen]}, {how}")
+    lines.append("Elected: " + ", ".join(result.winners))
+    return "\n".join(lines) + "\n"
