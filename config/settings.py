@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "bloc.core",
     "bloc.accounts",
     "bloc.people",
+    "bloc.democracy",
+    "bloc.coalition",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +228,7 @@ ANYMAIL = {
 # --- Static files, i18n -----------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

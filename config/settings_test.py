@@ -19,3 +19,5 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The second-factor gate has its own tests (accounts); elsewhere personas act without it.
+BLOC_STAFF_MFA_REQUIRED = False

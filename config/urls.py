@@ -6,5 +6,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("bloc.accounts.urls")),
     path("people/", include("bloc.people.urls")),
+    path("democracy/", include("bloc.democracy.urls")),
+    path("coalition/", include("bloc.coalition.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,7 +35,7 @@ def backoff_delay(
     max_seconds: float = 3600,
     rng: random.Random | None = None,
 ) -> timedelta:
-    """Exponential backoff with jitter: uniform in [c/2, c] where c = min(max, base * 2**attempt)."""
+    """Exponential backoff with jitter: uniform in [c/2, c], c = min(max, base * 2**attempt)."""
     ceiling = min(max_seconds, base_seconds * (2**attempt))
     return timedelta(seconds=(rng or random).uniform(ceiling / 2, ceiling))
 

@@ -210,7 +210,7 @@ def _clean_row(number: int, raw: dict[str, str]) -> tuple[_Row | None, list[RowE
         errors.append(RowError(number, "phone", exc.messages[0]))
     if not email and not phone and not any(e.column in ("email", "phone") for e in errors):
         errors.append(RowError(number, "email", "An email address or a phone number is required."))
-    membership = None
+    membership: dict[str, Any] | None = None
     if values.get("joined_on"):
         membership = {}
         for name in ("joined_on", "paid_through_on"):
@@ -294,8 +294,8 @@ def import_people(
     missing = [FIELDS[name] for name in REQUIRED if name not in mapped]
     if missing:
         raise ImportRefused(
-            f"Missing required column(s): {', '.join(missing)}. Found: {', '.join(headers) or 'none'}. "
-            "Nothing was imported."
+            f"Missing required column(s): {', '.join(missing)}. "
+            f"Found: {', '.join(headers) or 'none'}. Nothing was imported."
         )
     index = {target: headers.index(header) for header, target in mapping.items()}
     report = ImportReport(dry_run=dry_run, ignored_columns=[h for h in headers if h not in mapping])

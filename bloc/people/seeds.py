@@ -11,7 +11,38 @@ from bloc.people.importer import import_people
 from bloc.people.models import ChapterZip
 from bloc.people.services import create_chapter
 
-STATES = ["NY", "CA", "IL", "TX", "PA", "MA", "WA", "OR", "MN", "MI", "OH", "GA", "NC", "FL", "CO", "AZ", "WI", "MD", "VA", "NJ", "MO", "TN", "LA", "KY", "IN", "UT", "NM", "NV", "CT", "IA"]
+STATES = [
+    "NY",
+    "CA",
+    "IL",
+    "TX",
+    "PA",
+    "MA",
+    "WA",
+    "OR",
+    "MN",
+    "MI",
+    "OH",
+    "GA",
+    "NC",
+    "FL",
+    "CO",
+    "AZ",
+    "WI",
+    "MD",
+    "VA",
+    "NJ",
+    "MO",
+    "TN",
+    "LA",
+    "KY",
+    "IN",
+    "UT",
+    "NM",
+    "NV",
+    "CT",
+    "IA",
+]
 
 
 def _largest_counties(taken: set[str]) -> list[tuple[str, str, list[str]]]:

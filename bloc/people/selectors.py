@@ -87,7 +87,7 @@ def chapter_ids_by_zip() -> dict[str, int]:
     return dict(ChapterZip.objects.values_list("zip_code", "chapter_id"))
 
 
-def chapters_with_counts(actor: Any) -> list[Chapter]:
+def chapters_with_counts(actor: Any) -> list[Any]:
     """Every chapter's name; member counts only where the reader may see that chapter's people."""
     chapters = list(Chapter.objects.select_related("parent").annotate(zip_count=Count("zips")))
     visible_ids = chapters_in_scope_ids(actor)

@@ -70,7 +70,9 @@ def create_chapter(
         if taken:
             raise ValidationError(
                 {
-                    "zip_codes": f"Already in another chapter's jurisdiction: {', '.join(taken[:10])}."
+                    "zip_codes": "Already in another chapter's jurisdiction: "
+                    + ", ".join(taken[:10])
+                    + "."
                 }
             )
         chapter = Chapter.objects.create(

@@ -191,7 +191,7 @@ class _Echo:
 
 
 @login_required
-def person_export(request: HttpRequest) -> HttpResponse:
+def person_export(request: HttpRequest) -> StreamingHttpResponse:
     _require_lister(request)
     chapter_id = None
     if request.GET.get("chapter"):

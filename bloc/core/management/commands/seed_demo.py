@@ -43,7 +43,7 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self) -> None:
-        self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for who, label in (
             ("admin", "national admin"),
             ("organizer.a", "organizer of Riverside Chapter"),

@@ -1,4 +1,4 @@
-"""bloc generate-people-csv OUT --rows N: a fictional people file for import tests and benchmarks."""
+"""bloc generate-people-csv OUT --rows N: fictional people for import tests and benchmarks."""
 
 from pathlib import Path
 from typing import Any

@@ -1,0 +1,1 @@
+"""The coalition: partner organizations, relationships, commitments, union contracts, sign-ons."""

@@ -1,0 +1,1 @@
+"""Member democracy: proposals, ballots, voter rolls, casting, results."""

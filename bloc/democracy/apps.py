@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemocracyConfig(AppConfig):
+    name = "bloc.democracy"
+    label = "democracy"
+    verbose_name = "Member democracy"

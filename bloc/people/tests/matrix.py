@@ -1,0 +1,92 @@
+"""Authorization rows for people URLs. Chapter B's objects are what organizer A must not see."""
+
+from django.urls import reverse
+
+from bloc.core.authz import Row, expect
+
+ALL_SIGNED_IN = {"admin": 200, "organizer_a": 200, "organizer_b": 200, "member_a": 200}
+LISTERS = {"admin": 200, "organizer_a": 200, "organizer_b": 200}
+
+
+def _transfer_b_to_a(p):
+    from bloc.people.models import TransferRequest
+
+    pending = TransferRequest.objects.filter(person=p.person_member_b, status="pending").first()
+    if pending is None:
+        pending = TransferRequest.objects.create(person=p.person_member_b, to_chapter=p.chapter_a)
+    return pending.pk
+
+
+def _b_person(p):
+    return reverse("people:person-detail", args=[p.person_member_b.pk])
+
+
+ROWS = [
+    Row(
+        "people:me",
+        lambda p: reverse("people:me"),
+        expect(**ALL_SIGNED_IN, liaison=200, outsider=200),
+    ),
+    Row(
+        "people:me-consent-update",
+        lambda p: reverse("people:me-consent-update"),
+        expect(admin=302, organizer_a=302, organizer_b=302, member_a=302),
+        method="post",
+        data={"email": "on"},
+        note="only people with a record have preferences",
+    ),
+    Row(
+        "people:me-transfer-request",
+        lambda p: reverse("people:me-transfer-request"),
+        expect(admin=302, organizer_a=302, organizer_b=302, member_a=302),
+        method="post",
+        note="invalid form: a message, nothing written",
+    ),
+    Row("people:person-list", lambda p: reverse("people:person-list"), expect(**LISTERS)),
+    Row("people:person-export", lambda p: reverse("people:person-export"), expect(**LISTERS)),
+    Row(
+        "people:person-export",
+        lambda p: reverse("people:person-export") + f"?chapter={p.chapter_b.pk}",
+        expect(admin=200, organizer_b=200),
+        note="chapter B's export",
+    ),
+    Row("people:person-merge", lambda p: reverse("people:person-merge"), expect(**LISTERS)),
+    Row("people:import-create", lambda p: reverse("people:import-create"), expect(**LISTERS)),
+    Row("people:transfer-list", lambda p: reverse("people:transfer-list"), expect(**LISTERS)),
+    Row(
+        "people:transfer-decide",
+        lambda p: reverse("people:transfer-decide", args=[_transfer_b_to_a(p)]),
+        expect(admin=302),
+        method="post",
+        data={"approve": "0"},
+        note="admin declines first; after that nobody finds a pending request",
+    ),
+    Row(
+        "people:chapter-list",
+        lambda p: reverse("people:chapter-list"),
+        expect(**ALL_SIGNED_IN, liaison=200, outsider=200),
+    ),
+    Row(
+        "people:chapter-detail",
+        lambda p: reverse("people:chapter-detail", args=[p.chapter_b.slug]),
+        expect(**ALL_SIGNED_IN, liaison=200, outsider=200),
+        note="names and ZIPs only; people links only in scope",
+    ),
+    Row("people:person-detail", _b_person, expect(admin=200, organizer_b=200), note="member of B"),
+    Row(
+        "people:person-detail",
+        lambda p: reverse("people:person-detail", args=[p.person_member_a.pk]),
+        expect(admin=200, organizer_a=200, member_a=302),
+        note="member A's own record sends them to their profile",
+    ),
+    Row(
+        "people:person-edit",
+        lambda p: reverse("people:person-edit", args=[p.person_member_b.pk]),
+        expect(admin=200, organizer_b=200),
+    ),
+    Row(
+        "people:membership-edit",
+        lambda p: reverse("people:membership-edit", args=[p.person_member_b.membership.pk]),
+        expect(admin=200, organizer_b=200),
+    ),
+]
