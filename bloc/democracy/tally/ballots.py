@@ -160,20 +160,16 @@ def compact_rows(
 
 def from_rankings(
     candidates: Sequence[str],
-    rankings: Iterable[Sequence[int] | tuple[Sequence[int], int]],
+    rankings: Iterable[tuple[Sequence[int], int]],
     *,
     title: str = "",
     seats: int | None = None,
 ) -> Profile:
-    """Build a profile from clean rankings of candidate indices (``[(ranking, count)]`` or
-    ``[ranking]``). Raises ``ValueError`` on an unknown index or a repeated candidate."""
-    rows: list[Sequence[int]] = []
+    """Build a profile from clean rankings of candidate indices, ``[(ranking, count), ...]``.
+    Raises ``ValueError`` on an unknown index or a repeated candidate."""
+    rows: list[list[int]] = []
     mults: list[int] = []
-    for item in rankings:
-        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], int):
-            ranking, mult = item[0], item[1]
-        else:
-            ranking, mult = item, 1  # type: ignore[assignment]
+    for ranking, mult in rankings:
         rows.append(list(ranking))
         mults.append(int(mult))
     width = max((len(r) for r in rows), default=0)

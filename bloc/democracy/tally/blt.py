@@ -202,7 +202,7 @@ class _Parser:
             return np.zeros((0, 0), dtype=np.int32), np.zeros(0, dtype=np.int64)
         if b"\n\n" in section or section.strip() != section.strip(b"\n"):
             return None
-        tokens = np.fromstring(section, dtype=np.int64, sep=" ")  # type: ignore[call-overload]
+        tokens = np.fromstring(section, dtype=np.int64, sep=" ")
         zeros = np.flatnonzero(tokens == 0)
         if zeros.size != n_lines or zeros[-1] != tokens.size - 1:
             return None
