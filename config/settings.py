@@ -255,7 +255,6 @@ LOGGING = {
 
 # --- Bloc policy defaults (organizations change these by configuration) ---------------------
 BLOC_DEFAULT_GRACE_DAYS = env.int("BLOC_DEFAULT_GRACE_DAYS", default=30)
-BLOC_AUDIT_RETENTION_DAYS = env.int("BLOC_AUDIT_RETENTION_DAYS", default=0)
 IMPORT_MAX_BYTES = env.int("BLOC_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

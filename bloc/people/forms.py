@@ -87,6 +87,17 @@ class ImportForm(forms.Form):
         help_text="Optional, one per line: CSV column=field. Fields: " + ", ".join(FIELDS) + ".",
     )
 
+    def clean_file(self) -> Any:
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(
+                f"The file is larger than {limit} MB. Use `bloc import-people FILE` for big files."
+            )
+        return upload
+
     def clean_mapping(self) -> dict[str, str] | None:
         text = self.cleaned_data.get("mapping", "").strip()
         if not text:
