@@ -24,10 +24,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from bloc.accounts.models import User
+        from django.contrib.auth import get_user_model
+
         from bloc.core.testing import personas
 
-        if options["if_empty"] and User.objects.exists():
+        if options["if_empty"] and get_user_model().objects.exists():
             self.stdout.write("Demo data already loaded.")
             self.print_logins()
             return
