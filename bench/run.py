@@ -1,0 +1,24 @@
+"""`make bench`: every benchmark, side by side with the peers each issue names."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+def main() -> int:
+    subprocess.run(
+        [PY, "-m", "pip", "install", "-q", "-r", str(ROOT / "tally" / "requirements.txt")],
+        check=False,
+    )
+    print("== tally engine vs Python peers")
+    subprocess.run([PY, str(ROOT / "tally" / "run.py"), "--sizes", "100000", "1000000"], check=True)
+    print("\n== people CSV import")
+    subprocess.run([PY, str(ROOT / "people" / "import_people.py"), "--rows", "100000"], check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
