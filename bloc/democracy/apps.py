@@ -5,3 +5,9 @@ class DemocracyConfig(AppConfig):
     name = "bloc.democracy"
     label = "democracy"
     verbose_name = "Member democracy"
+
+    def ready(self) -> None:
+        from bloc.core.navigation import MenuEntry, register_menu
+        from bloc.democracy import seeds  # noqa: F401
+
+        register_menu(MenuEntry("Ballots", "democracy:ballot-list", lambda user: True, order=50))

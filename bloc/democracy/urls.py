@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bloc.democracy import views
 
 app_name = "democracy"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ballot_list, name="ballot-list"),
+    path("ballots/new/", views.ballot_create, name="ballot-create"),
+    path("ballots/<int:pk>/", views.ballot_detail, name="ballot-detail"),
+    path("ballots/<int:pk>/cast/", views.ballot_cast, name="ballot-cast"),
+    path("ballots/<int:pk>/turnout/", views.ballot_turnout, name="ballot-turnout"),
+    path("ballots/<int:pk>/board/", views.ballot_board, name="ballot-board"),
+    path("ballots/<int:pk>/results/", views.ballot_results, name="ballot-results"),
+    path("ballots/<int:pk>/ballots.blt", views.ballot_record, name="ballot-record"),
+    path("ballots/<int:pk>/manage/", views.ballot_manage, name="ballot-manage"),
+    path("ballots/<int:pk>/step/", views.ballot_step, name="ballot-step"),
+    path("ballots/<int:pk>/tally/", views.ballot_tally, name="ballot-tally"),
+]

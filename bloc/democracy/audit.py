@@ -1,0 +1,24 @@
+"""Typed audit helpers for ballots. Identifiers and counts only: never a choice, never who cast
+which ballot. Casting itself is not logged per voter (its time would order the box)."""
+
+from typing import Any
+
+from bloc.core.audit import record
+from bloc.democracy.models import Ballot
+
+
+def ballot_step(*, actor: Any, ballot: Ballot, step: str, **data: Any) -> None:
+    record(
+        f"democracy.ballot_{step}", actor=actor, target=ballot, chapter_id=ballot.chapter_id, **data
+    )
+
+
+def roll_viewed(*, actor: Any, ballot: Ballot, count: int) -> None:
+    record(
+        "people.list_viewed",
+        actor=actor,
+        target=ballot,
+        chapter_id=ballot.chapter_id,
+        what="voter roll",
+        count=count,
+    )

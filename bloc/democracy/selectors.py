@@ -1,0 +1,181 @@
+"""Reads of ballots, always scoped to the reader. Never a choice, never who cast which ballot."""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from bloc.accounts import selectors as roles
+from bloc.democracy import permissions
+from bloc.democracy.models import Ballot, Participation, SealedBallot, VoterRollEntry
+from bloc.people import selectors as people
+from bloc.people.models import Chapter
+
+PUBLIC_STATUSES = (Ballot.Status.CERTIFIED,)
+
+
+def ballots_visible_to(actor: Any) -> QuerySet[Ballot]:
+    """Admins see every ballot; organizers their chapters' drafts too; members the announced
+    national ballots and their own chapter's; people with no record or role see none."""
+    ballots = Ballot.objects.select_related("chapter")
+    if not getattr(actor, "is_authenticated", False):
+        return ballots.none()
+    if roles.is_national_admin(actor):
+        return ballots
+    organized = roles.organized_chapter_ids(actor)
+    own = people.own_person(actor)
+    if own is None and not organized:
+        return ballots.none()
+    chapters = set(organized)
+    if own is not None and own.chapter_id is not None:
+        chapters.add(own.chapter_id)
+    announced = ~Q(status=Ballot.Status.DRAFT) & (
+        Q(chapter__isnull=True) | Q(chapter_id__in=chapters)
+    )
+    return ballots.filter(announced | Q(chapter_id__in=organized))
+
+
+def ballot_for(actor: Any, pk: Any) -> Ballot:
+    try:
+        return ballots_visible_to(actor).get(pk=int(pk))
+    except (Ballot.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such ballot.") from None
+
+
+def managed_ballot_for(actor: Any, pk: Any) -> Ballot:
+    ballot = ballot_for(actor, pk)
+    if not permissions.can_manage_ballot_in(actor, ballot.chapter_id):
+        raise Http404("No such ballot.")
+    return ballot
+
+
+def published_ballot_for(actor: Any, pk: Any) -> Ballot:
+    """Certified results are public; a tallied result is shown to those who run the ballot."""
+    try:
+        ballot = Ballot.objects.select_related("chapter", "result").get(
+            pk=int(pk), status__in=(Ballot.Status.TALLIED, Ballot.Status.CERTIFIED)
+        )
+    except (Ballot.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such result.") from None
+    if ballot.status == Ballot.Status.TALLIED and not (
+        getattr(actor, "is_authenticated", False)
+        and permissions.can_manage_ballot_in(actor, ballot.chapter_id)
+    ):
+        raise Http404("No such result.")
+    return ballot
+
+
+def roll_entry_for(actor: Any, ballot: Ballot) -> VoterRollEntry | None:
+    own = people.own_person(actor)
+    if own is None:
+        return None
+    return VoterRollEntry.objects.filter(ballot=ballot, person=own).first()
+
+
+def has_voted(entry: VoterRollEntry | None) -> bool:
+    return entry is not None and Participation.objects.filter(roll_entry=entry).exists()
+
+
+def ballots_open_for(actor: Any) -> list[Ballot]:
+    """Open ballots on whose roll the actor stands and has not yet voted."""
+    own = people.own_person(actor)
+    if own is None:
+        return []
+    return list(
+        Ballot.objects.filter(
+            status=Ballot.Status.OPEN, roll__person=own, roll__participation__isnull=True
+        ).select_related("chapter")
+    )
+
+
+def roll_fingerprint(ballot: Ballot) -> str:
+    """SHA-256 over the frozen roll (person ids and their chapters at freeze), recomputable."""
+    digest = hashlib.sha256(f"bloc-roll-v1\nballot {ballot.pk}\n".encode())
+    for person_id, chapter_id in (
+        VoterRollEntry.objects.filter(ballot=ballot)
+        .order_by("person_id")
+        .values_list("person_id", "chapter_id_at_freeze")
+    ):
+        digest.update(f"{person_id},{chapter_id or ''}\n".encode())
+    return digest.hexdigest()
+
+
+def board_fingerprint(ballot: Ballot) -> str:
+    """SHA-256 over the bulletin board: every tracker with its ciphertext's hash, sorted."""
+    digest = hashlib.sha256(f"bloc-board-v1\nballot {ballot.pk}\n".encode())
+    for tracker, ciphertext in (
+        SealedBallot.objects.filter(ballot=ballot)
+        .order_by("tracker")
+        .values_list("tracker", "ciphertext")
+    ):
+        digest.update(f"{tracker},{hashlib.sha256(bytes(ciphertext)).hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
+def board(ballot: Ballot, *, tracker: str = "") -> QuerySet[SealedBallot]:
+    """The bulletin board: trackers in alphabetical order (never casting order)."""
+    rows = SealedBallot.objects.filter(ballot=ballot).order_by("tracker")
+    if tracker:
+        rows = rows.filter(tracker=tracker.strip().upper())
+    return rows
+
+
+@dataclass(frozen=True)
+class ChapterTurnout:
+    name: str
+    voted: int
+    eligible: int
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.voted / self.eligible if self.eligible else 0.0
+
+
+@dataclass(frozen=True)
+class Turnout:
+    voted: int
+    eligible: int
+    quorum_needed: int
+    chapters: list[ChapterTurnout]
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.voted / self.eligible if self.eligible else 0.0
+
+    @property
+    def quorum_met(self) -> bool:
+        return self.voted >= self.quorum_needed
+
+
+def turnout(ballot: Ballot) -> Turnout:
+    """Participation counts overall and per chapter — never any choice. Two queries."""
+    rows = list(
+        VoterRollEntry.objects.filter(ballot=ballot)
+        .values("chapter_id_at_freeze")
+        .annotate(
+            eligible=Count("id"),
+            voted=Count("participation"),
+        )
+        .order_by()
+    )
+    names = dict(
+        Chapter.objects.filter(
+            pk__in=[r["chapter_id_at_freeze"] for r in rows if r["chapter_id_at_freeze"]]
+        ).values_list("pk", "name")
+    )
+    chapters = sorted(
+        (
+            ChapterTurnout(
+                names.get(r["chapter_id_at_freeze"] or 0, "At large"), r["voted"], r["eligible"]
+            )
+            for r in rows
+        ),
+        key=lambda c: c.name,
+    )
+    eligible = sum(c.eligible for c in chapters)
+    voted = sum(c.voted for c in chapters)
+    share = ballot.quorum_share
+    needed = int(-(-(share * eligible) // 1)) if share else 0
+    return Turnout(voted=voted, eligible=eligible, quorum_needed=needed, chapters=chapters)

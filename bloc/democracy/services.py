@@ -1,0 +1,396 @@
+"""The only write path for ballots. Keyword-only arguments, `actor=`, one transaction and one
+audit event each (casting excepted: see docs/decisions/0201-ballot-secrecy.md)."""
+
+import secrets
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from bloc.core.tasks import send_email_on_commit
+from bloc.democracy import audit, clock, counting, crypto, permissions, selectors
+from bloc.democracy.models import (
+    Ballot,
+    BallotResult,
+    Option,
+    Participation,
+    SealedBallot,
+    VoterRollEntry,
+)
+from bloc.democracy.signals import result_certified
+from bloc.democracy.tally import TallyError
+from bloc.people import selectors as people
+from bloc.people.models import Chapter
+
+YES_NO_OPTIONS = ("Yes", "No", "Abstain")
+MAX_OPTIONS = 60
+
+
+class AlreadyVoted(ValidationError):
+    """This member's participation is already recorded."""
+
+
+def _require_manager(actor: Any, chapter_id: int | None) -> None:
+    # actor=None is the system (demo seeds, management commands), which may run any ballot.
+    if actor is not None and not permissions.can_manage_ballot_in(actor, chapter_id):
+        raise PermissionDenied("You may not run this ballot.")
+
+
+def _locked(ballot: Ballot, *expected: str) -> Ballot:
+    fresh = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if fresh.status not in expected:
+        raise ValidationError(
+            f"This ballot is {fresh.get_status_display().lower()}; that step is not possible."
+        )
+    return fresh
+
+
+def create_ballot(
+    *,
+    actor: Any,
+    title: str,
+    kind: str,
+    method: str,
+    options: Sequence[str],
+    cutoff_on: date,
+    opens_at: datetime,
+    closes_at: datetime,
+    chapter: Chapter | None = None,
+    description: str = "",
+    seats: int = 1,
+    threshold: str = Ballot.Threshold.MAJORITY,
+    quorum_share: Decimal = Decimal("0"),
+    stv_rule: str = Ballot.StvRule.SCOTLAND,
+    max_marks: int | None = None,
+    grace_days: int = 0,
+    subject_type: str = "",
+    subject_id: str = "",
+    trustee_threshold: int = 2,
+    trustee_count: int = 3,
+) -> Ballot:
+    _require_manager(actor, chapter.pk if chapter else None)
+    labels = list(YES_NO_OPTIONS) if method == Ballot.Method.YES_NO else _labels(options)
+    if closes_at <= opens_at:
+        raise ValidationError("Voting must close after it opens.")
+    if not 1 <= trustee_threshold <= trustee_count:
+        raise ValidationError("Trustees: the threshold must be between 1 and their number.")
+    with transaction.atomic():
+        ballot = Ballot.objects.create(
+            title=title,
+            description=description,
+            kind=kind,
+            method=method,
+            seats=seats,
+            threshold=threshold,
+            quorum_share=quorum_share,
+            stv_rule=stv_rule,
+            max_marks=max_marks,
+            chapter=chapter,
+            cutoff_on=cutoff_on,
+            grace_days=grace_days,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            trustee_threshold=trustee_threshold,
+            trustee_count=trustee_count,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        Option.objects.bulk_create(
+            Option(ballot=ballot, label=label, position=i) for i, label in enumerate(labels)
+        )
+        audit.ballot_step(actor=actor, ballot=ballot, step="created", options=len(labels))
+    return ballot
+
+
+def _labels(options: Sequence[str]) -> list[str]:
+    labels = [o.strip() for o in options if o.strip()]
+    if len(set(labels)) != len(labels):
+        raise ValidationError("Each option must be listed once.")
+    if any('"' in label for label in labels):
+        raise ValidationError("Options cannot contain double quotes.")
+    if len(labels) > MAX_OPTIONS:
+        raise ValidationError(f"At most {MAX_OPTIONS} options.")
+    return labels
+
+
+def preflight(ballot: Ballot, *, now: datetime | None = None) -> list[str]:
+    """Human-readable problems that block opening the ballot; empty means ready."""
+    now = now or clock.now()
+    problems = []
+    n_options = ballot.options.count()
+    if ballot.status != Ballot.Status.ROLL_FROZEN:
+        problems.append("The voter roll must be frozen before the ballot opens.")
+    if ballot.status == Ballot.Status.ROLL_FROZEN and not ballot.roll_size:
+        problems.append("The voter roll is empty: nobody could vote.")
+    if not ballot.public_key and ballot.status == Ballot.Status.ROLL_FROZEN:
+        problems.append("The ballot has no encryption key.")
+    if n_options < 2:
+        problems.append("A ballot needs at least two options.")
+    if ballot.method in (Ballot.Method.STV, Ballot.Method.APPROVAL) and ballot.seats >= n_options:
+        problems.append(f"{ballot.seats} seat(s) need more than {n_options} candidates.")
+    if ballot.max_marks is not None and ballot.max_marks > n_options:
+        problems.append("Voters may mark more options than there are.")
+    if ballot.closes_at <= now:
+        problems.append("The voting window has already ended.")
+    if ballot.noticed_at is None:
+        problems.append("Members have not been given notice.")
+    return problems
+
+
+def give_notice(*, actor: Any, ballot: Ballot) -> Ballot:
+    _require_manager(actor, ballot.chapter_id)
+    with transaction.atomic():
+        ballot = _locked(ballot, Ballot.Status.DRAFT)
+        ballot.status = Ballot.Status.NOTICED
+        ballot.noticed_at = clock.now()
+        ballot.save(update_fields=["status", "noticed_at"])
+        audit.ballot_step(actor=actor, ballot=ballot, step="noticed")
+    return ballot
+
+
+def freeze_roll(*, actor: Any, ballot: Ballot) -> list[str]:
+    """Store the roll and its fingerprint, make the key pair, and return the trustees' shares.
+
+    The shares are returned once and never stored: hand one to each trustee."""
+    _require_manager(actor, ballot.chapter_id)
+    with transaction.atomic():
+        ballot = _locked(ballot, Ballot.Status.NOTICED)
+        if clock.today() < ballot.cutoff_on:
+            raise ValidationError("The roll is frozen on or after the cutoff date.")
+        members = people.memberships_in_good_standing(
+            as_of=ballot.cutoff_on, grace_days=ballot.grace_days, chapter_id=ballot.chapter_id
+        ).values_list("person_id", "person__chapter_id")
+        VoterRollEntry.objects.bulk_create(
+            (
+                VoterRollEntry(ballot=ballot, person_id=pid, chapter_id_at_freeze=cid)
+                for pid, cid in members
+            ),
+            batch_size=2000,
+        )
+        key = crypto.generate_key(threshold=ballot.trustee_threshold, count=ballot.trustee_count)
+        ballot.roll_size = VoterRollEntry.objects.filter(ballot=ballot).count()
+        ballot.roll_fingerprint = selectors.roll_fingerprint(ballot)
+        ballot.public_key = key.public_hex
+        ballot.status = Ballot.Status.ROLL_FROZEN
+        ballot.roll_frozen_at = clock.now()
+        ballot.save(
+            update_fields=[
+                "roll_size",
+                "roll_fingerprint",
+                "public_key",
+                "status",
+                "roll_frozen_at",
+            ]
+        )
+        audit.ballot_step(
+            actor=actor,
+            ballot=ballot,
+            step="roll_frozen",
+            roll_size=ballot.roll_size,
+            fingerprint=ballot.roll_fingerprint,
+        )
+    return key.shares
+
+
+def open_ballot(*, actor: Any, ballot: Ballot) -> Ballot:
+    _require_manager(actor, ballot.chapter_id)
+    with transaction.atomic():
+        ballot = _locked(ballot, Ballot.Status.ROLL_FROZEN)
+        problems = preflight(ballot)
+        if problems:
+            raise ValidationError(problems)
+        ballot.status = Ballot.Status.OPEN
+        ballot.opened_at = clock.now()
+        ballot.save(update_fields=["status", "opened_at"])
+        audit.ballot_step(actor=actor, ballot=ballot, step="opened")
+    return ballot
+
+
+def _validate_choice(ballot: Ballot, choice: Sequence[int]) -> list[int]:
+    n = ballot.options.count()
+    picked = [int(c) for c in choice]
+    if not picked:
+        raise ValidationError("Choose at least one option.")
+    if len(set(picked)) != len(picked) or not all(0 <= c < n for c in picked):
+        raise ValidationError("That choice is not valid on this ballot.")
+    if ballot.method == Ballot.Method.YES_NO and len(picked) != 1:
+        raise ValidationError("Choose exactly one answer.")
+    if ballot.method == Ballot.Method.APPROVAL:
+        if ballot.max_marks is not None and len(picked) > ballot.max_marks:
+            raise ValidationError(f"Mark at most {ballot.max_marks} options.")
+        picked.sort()
+    return picked
+
+
+def cast_ballot(*, actor: Any, ballot: Ballot, choice: Sequence[int]) -> str:
+    """Record that the signed-in member voted and drop their sealed ballot in the box.
+
+    Both rows are written in one transaction; the one-to-one key on `Participation` makes a
+    second vote impossible even under concurrent requests. No audit event names the voter:
+    participation is its own record, and a timed event would order the box. Returns the tracker."""
+    entry = selectors.roll_entry_for(actor, ballot)
+    if entry is None:
+        raise PermissionDenied("You are not on this ballot's voter roll.")
+    return record_vote(ballot=ballot, entry=entry, choice=choice)
+
+
+def record_vote(*, ballot: Ballot, entry: VoterRollEntry, choice: Sequence[int]) -> str:
+    """Cast for a roll entry whose voter is already identified (signed in, or by a personal
+    voting code). Returns the tracker; raises AlreadyVoted on a second attempt."""
+    now = clock.now()
+    ballot = Ballot.objects.get(pk=ballot.pk)
+    if ballot.status != Ballot.Status.OPEN or not ballot.opens_at <= now < ballot.closes_at:
+        raise ValidationError("This ballot is not open for voting now.")
+    if entry.ballot_id != ballot.pk:
+        raise PermissionDenied("You are not on this ballot's voter roll.")
+    picked = _validate_choice(ballot, choice)
+    ciphertext = crypto.seal(picked, public_hex=ballot.public_key)
+    tracker = crypto.tracker_for(ciphertext)
+    try:
+        with transaction.atomic():
+            Participation.objects.create(roll_entry=entry)
+            SealedBallot.objects.create(ballot=ballot, ciphertext=ciphertext, tracker=tracker)
+            email = entry.person.email
+            if email:
+                send_email_on_commit(
+                    to=[email],
+                    subject=f"Your vote is recorded: {ballot.title}",
+                    body=_receipt_body(ballot, tracker),
+                )
+    except IntegrityError:
+        raise AlreadyVoted("You have already voted on this ballot.") from None
+    return tracker
+
+
+def _receipt_body(ballot: Ballot, tracker: str) -> str:
+    board = reverse("democracy:ballot-board", args=[ballot.pk])
+    return (
+        f"Your ballot in “{ballot.title}” is sealed and in the ballot box.\n\n"
+        f"Your tracker: {tracker}\n\n"
+        f"Look it up on the public bulletin board ({board}) at any time. The tracker shows that "
+        "your ballot was counted; it does not show how you voted, and nobody can learn that "
+        "from it.\n"
+    )
+
+
+def close_ballot(*, actor: Any, ballot: Ballot) -> Ballot:
+    """Close at or after the announced time, fix the board's fingerprint, and rewrite the box
+    in random order so physical row order no longer follows casting order."""
+    _require_manager(actor, ballot.chapter_id)
+    with transaction.atomic():
+        ballot = _locked(ballot, Ballot.Status.OPEN)
+        if clock.now() < ballot.closes_at:
+            raise ValidationError("Voting is still open until the announced closing time.")
+        rows = list(SealedBallot.objects.filter(ballot=ballot).values_list("ciphertext", "tracker"))
+        secrets.SystemRandom().shuffle(rows)
+        SealedBallot.objects.filter(ballot=ballot).delete()
+        SealedBallot.objects.bulk_create(
+            SealedBallot(ballot=ballot, ciphertext=bytes(c), tracker=t) for c, t in rows
+        )
+        ballot.board_fingerprint = selectors.board_fingerprint(ballot)
+        ballot.status = Ballot.Status.CLOSED
+        ballot.closed_at = clock.now()
+        ballot.save(update_fields=["board_fingerprint", "status", "closed_at"])
+        audit.ballot_step(
+            actor=actor,
+            ballot=ballot,
+            step="closed",
+            ballots=len(rows),
+            board=ballot.board_fingerprint,
+        )
+    return ballot
+
+
+def tally_ballot(*, actor: Any, ballot: Ballot, shares: Sequence[str]) -> BallotResult:
+    """The tally ceremony: rebuild the key in memory from k trustee shares, open every sealed
+    ballot, shuffle with a cryptographic RNG, count with the tally engine, publish the record.
+    The key and the unshuffled plaintexts go out of scope here and are never stored."""
+    _require_manager(actor, ballot.chapter_id)
+    with transaction.atomic():
+        ballot = _locked(ballot, Ballot.Status.CLOSED)
+        try:
+            private = crypto.combine_shares(
+                shares, threshold=ballot.trustee_threshold, public_hex=ballot.public_key
+            )
+        except crypto.KeyShareError as exc:
+            raise ValidationError(str(exc)) from None
+        sealed = list(
+            SealedBallot.objects.filter(ballot=ballot).values_list("ciphertext", flat=True)
+        )
+        voted = Participation.objects.filter(roll_entry__ballot=ballot).count()
+        if len(sealed) != voted:
+            raise ValidationError(
+                f"The box holds {len(sealed)} ballots but {voted} members voted: not counted."
+            )
+        choices = [crypto.unseal(bytes(c), private=private) for c in sealed]
+        del private
+        secrets.SystemRandom().shuffle(choices)
+        labels = list(ballot.options.order_by("position").values_list("label", flat=True))
+        try:
+            outcome = counting.count(
+                title=ballot.title,
+                labels=labels,
+                choices=choices,
+                method=ballot.method,
+                seats=ballot.seats,
+                stv_rule=ballot.stv_rule,
+                threshold=ballot.threshold,
+                quorum_share=Fraction(ballot.quorum_share),
+                electorate=ballot.roll_size or 0,
+                max_marks=ballot.max_marks,
+            )
+        except TallyError as exc:
+            raise ValidationError(f"The count failed: {exc}") from None
+        del choices
+        result = BallotResult.objects.create(
+            ballot=ballot,
+            ballots_blt=outcome.blt,
+            ballots_sha256=outcome.sha256,
+            data=outcome.data,
+            round_table=outcome.table,
+            recount_command=outcome.command,
+            turnout=outcome.turnout,
+            quorum_met=outcome.quorum_met,
+            winners=outcome.winners,
+        )
+        ballot.status = Ballot.Status.TALLIED
+        ballot.tallied_at = clock.now()
+        ballot.save(update_fields=["status", "tallied_at"])
+        audit.ballot_step(
+            actor=actor,
+            ballot=ballot,
+            step="tallied",
+            ballots=outcome.turnout,
+            record_sha256=outcome.sha256,
+        )
+    return result
+
+
+def certify_result(*, actor: Any, ballot: Ballot) -> Ballot:
+    """Certify the tallied result; other apps hear of it through `result_certified`."""
+    _require_manager(actor, ballot.chapter_id)
+    with transaction.atomic():
+        ballot = _locked(ballot, Ballot.Status.TALLIED)
+        ballot.status = Ballot.Status.CERTIFIED
+        ballot.certified_at = clock.now()
+        ballot.save(update_fields=["status", "certified_at"])
+        result = ballot.result
+        passed = result.data.get("passed") if ballot.method == Ballot.Method.YES_NO else None
+        audit.ballot_step(actor=actor, ballot=ballot, step="certified")
+        transaction.on_commit(
+            lambda: result_certified.send(
+                sender=Ballot,
+                ballot=ballot,
+                subject_type=ballot.subject_type,
+                subject_id=ballot.subject_id,
+                winners=list(result.winners),
+                passed=passed,
+            )
+        )
+    return ballot

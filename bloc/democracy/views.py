@@ -1,0 +1,273 @@
+"""Thin views: a form validates, a selector fetches the scoped object, one service acts."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from bloc.accounts import selectors as roles
+from bloc.democracy import clock, forms, permissions, selectors, services
+from bloc.democracy.models import Ballot
+from bloc.people.models import Chapter
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+def ballot_list(request: HttpRequest) -> HttpResponse:
+    ballots = list(selectors.ballots_visible_to(request.user)[:200])
+    return render(
+        request,
+        "democracy/ballot_list.html",
+        {
+            "ballots": ballots,
+            "open_for_me": selectors.ballots_open_for(request.user),
+            "can_manage": permissions.can_manage_ballots(request.user),
+        },
+    )
+
+
+@login_required
+def ballot_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_manage_ballots(request.user):
+        raise Http404("Not found.")
+    national = roles.is_national_admin(request.user)
+    chapters = (
+        Chapter.objects.all()
+        if national
+        else Chapter.objects.filter(pk__in=roles.organized_chapter_ids(request.user))
+    )
+    form = forms.BallotForm(request.POST or None, chapters=chapters, allow_national=national)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ballot = services.create_ballot(
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                kind=data["kind"],
+                method=data["method"],
+                options=form.option_labels(),
+                chapter=data["chapter"],
+                seats=data["seats"],
+                threshold=data["threshold"],
+                quorum_share=data["quorum_share"],
+                stv_rule=data["stv_rule"],
+                max_marks=data["max_marks"],
+                cutoff_on=data["cutoff_on"],
+                grace_days=data["grace_days"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                trustee_threshold=data["trustee_threshold"],
+                trustee_count=data["trustee_count"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Ballot drafted. Check the preflight list before opening.")
+            return redirect("democracy:ballot-manage", ballot.pk)
+    return render(request, "democracy/ballot_create.html", {"form": form})
+
+
+@login_required
+def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = selectors.ballot_for(request.user, pk)
+    entry = selectors.roll_entry_for(request.user, ballot)
+    voted = selectors.has_voted(entry)
+    now = clock.now()
+    can_cast = (
+        entry is not None
+        and not voted
+        and ballot.status == Ballot.Status.OPEN
+        and ballot.opens_at <= now < ballot.closes_at
+    )
+    return render(
+        request,
+        "democracy/ballot_detail.html",
+        {
+            "ballot": ballot,
+            "options": list(ballot.options.all()),
+            "on_roll": entry is not None,
+            "voted": voted,
+            "form": forms.CastForm(ballot=ballot) if can_cast else None,
+            "turnout": selectors.turnout(ballot) if ballot.roll_size is not None else None,
+            "can_manage": permissions.can_manage_ballot_in(request.user, ballot.chapter_id),
+        },
+    )
+
+
+@login_required
+@require_POST
+def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = selectors.ballot_for(request.user, pk)
+    form = forms.CastForm(request.POST, ballot=ballot)
+    if not form.is_valid():
+        errors = list(form.non_field_errors()) or ["Check your choices and try again."]
+        for error in errors:
+            messages.error(request, str(error))
+        return redirect("democracy:ballot-detail", ballot.pk)
+    try:
+        tracker = services.cast_ballot(actor=request.user, ballot=ballot, choice=form.choice())
+    except (ValidationError, PermissionDenied) as exc:
+        text = _errors(exc) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+        return redirect("democracy:ballot-detail", ballot.pk)
+    return render(request, "democracy/ballot_receipt.html", {"ballot": ballot, "tracker": tracker})
+
+
+@login_required
+def ballot_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = selectors.managed_ballot_for(request.user, pk)
+    return render(
+        request,
+        "democracy/ballot_manage.html",
+        {
+            "ballot": ballot,
+            "options": list(ballot.options.all()),
+            "problems": services.preflight(ballot),
+            "shares_form": forms.SharesForm(),
+            "turnout": selectors.turnout(ballot) if ballot.roll_size is not None else None,
+            "fingerprint_ok": (
+                selectors.roll_fingerprint(ballot) == ballot.roll_fingerprint
+                if ballot.roll_fingerprint
+                else None
+            ),
+        },
+    )
+
+
+STEPS: dict[str, Any] = {
+    "notice": services.give_notice,
+    "open": services.open_ballot,
+    "close": services.close_ballot,
+    "certify": services.certify_result,
+}
+
+
+@login_required
+@require_POST
+def ballot_step(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = selectors.managed_ballot_for(request.user, pk)
+    form = forms.StepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Unknown step.")
+        return redirect("democracy:ballot-manage", ballot.pk)
+    step = form.cleaned_data["step"]
+    try:
+        if step == "freeze":
+            shares = services.freeze_roll(actor=request.user, ballot=ballot)
+            ballot.refresh_from_db()
+            response = render(
+                request, "democracy/ballot_shares.html", {"ballot": ballot, "shares": shares}
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+        STEPS[step](actor=request.user, ballot=ballot)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, "Done.")
+    return redirect("democracy:ballot-manage", ballot.pk)
+
+
+@login_required
+@require_POST
+def ballot_tally(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = selectors.managed_ballot_for(request.user, pk)
+    form = forms.SharesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Paste the trustees' shares, one a line.")
+        return redirect("democracy:ballot-manage", ballot.pk)
+    try:
+        services.tally_ballot(actor=request.user, ballot=ballot, shares=form.share_list())
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("democracy:ballot-manage", ballot.pk)
+    messages.success(request, "Counted. Review the result, then certify it.")
+    return redirect("democracy:ballot-results", ballot.pk)
+
+
+@login_required
+def ballot_turnout(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = selectors.ballot_for(request.user, pk)
+    if ballot.roll_size is None:
+        raise Http404("No roll yet.")
+    return render(
+        request,
+        "democracy/_turnout.html",
+        {"ballot": ballot, "turnout": selectors.turnout(ballot)},
+    )
+
+
+def ballot_results(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = selectors.published_ballot_for(request.user, pk)
+    result = ballot.result
+    data = result.data
+    rounds = []
+    if ballot.method != Ballot.Method.YES_NO:
+        candidates = data.get("candidates", [])
+        last: dict[int, dict[str, Any]] = {}
+        for stage in data.get("stages", []):
+            last[stage["round"]] = stage
+        columns = [last[k] for k in sorted(last)]
+        rounds = [
+            {"name": name, "votes": [c["votes"].get(name, "") for c in columns]}
+            for name in candidates
+        ]
+        rounds.append(
+            {"name": "Non-transferable", "votes": [c.get("exhausted", "") for c in columns]}
+        )
+        round_numbers = [c["round"] for c in columns]
+    else:
+        round_numbers = []
+    return render(
+        request,
+        "democracy/ballot_results.html",
+        {
+            "ballot": ballot,
+            "result": result,
+            "data": data,
+            "rounds": rounds,
+            "round_numbers": round_numbers,
+            "turnout": selectors.turnout(ballot),
+        },
+    )
+
+
+def ballot_record(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = selectors.published_ballot_for(request.user, pk)
+    response = HttpResponse(ballot.result.ballots_blt, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-ballots.blt"'
+    return response
+
+
+def ballot_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """Trackers of every sealed ballot: public once certified, else for those who see the ballot."""
+    try:
+        ballot = selectors.published_ballot_for(request.user, pk)
+    except Http404:
+        if not request.user.is_authenticated:
+            raise
+        ballot = selectors.ballot_for(request.user, pk)
+    if ballot.roll_size is None:
+        raise Http404("No ballot box yet.")
+    form = forms.TrackerForm(request.GET or None)
+    tracker = form.cleaned_data["tracker"] if form.is_valid() else ""
+    found = selectors.board(ballot, tracker=tracker).exists() if tracker else None
+    return render(
+        request,
+        "democracy/ballot_board.html",
+        {
+            "ballot": ballot,
+            "form": form,
+            "tracker": tracker,
+            "found": found,
+            "trackers": list(selectors.board(ballot).values_list("tracker", flat=True)[:5000]),
+        },
+    )
