@@ -1,3 +1,5 @@
+"""The coalition: partner organizations, relationships, commitments, union contracts, sign-ons."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,11 @@ class CoalitionConfig(AppConfig):
     name = "bloc.coalition"
     label = "coalition"
     verbose_name = "Coalition"
+
+    def ready(self) -> None:
+        from bloc.coalition import dashboard, permissions, seeds  # noqa: F401
+        from bloc.core.navigation import MenuEntry, register_menu
+
+        register_menu(
+            MenuEntry("Coalition", "coalition:partner-list", permissions.can_see_partners, order=50)
+        )

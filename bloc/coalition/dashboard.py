@@ -1,0 +1,26 @@
+"""Coalition widget for the home page: partners by stage, commitments, aligned contracts."""
+
+from typing import Any
+
+from bloc.coalition import permissions, selectors
+from bloc.core.registry import DashboardWidget, dashboard_widgets
+
+
+def _coalition_context(user: Any) -> dict[str, Any]:
+    return {
+        "stages": selectors.relationship_counts_by_stage(user),
+        "commitments": selectors.commitment_counts(user),
+        "contracts": selectors.contract_totals(user),
+    }
+
+
+dashboard_widgets.register(
+    "coalition.overview",
+    DashboardWidget(
+        title="Coalition",
+        template="coalition/_widget_coalition.html",
+        context=_coalition_context,
+        order=40,
+        visible_to=permissions.is_staff_organizer,
+    ),
+)

@@ -1,0 +1,515 @@
+"""Thin views: a form validates, a selector fetches the scoped object, a service acts."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bloc.accounts import selectors as roles
+from bloc.coalition import forms, permissions, selectors, services
+from bloc.coalition.f7 import import_f7_notices
+from bloc.coalition.models import Commitment, Contract, Regime, StageChange
+from bloc.people.models import Chapter
+from bloc.people.selectors import people_visible_to
+
+PAGE_SIZE = 25
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Http404("Not found.")
+
+
+def _querystring(request: HttpRequest) -> str:
+    prefix = "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page" and v)
+    return prefix + "&" if prefix else ""
+
+
+def _scoped_chapters(user: Any) -> QuerySet[Chapter]:
+    if roles.is_national_admin(user):
+        return Chapter.objects.all()
+    return Chapter.objects.filter(pk__in=roles.organized_chapter_ids(user))
+
+
+# Partners -------------------------------------------------------------------------------------
+
+
+@login_required
+def partner_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_see_partners(request.user))
+    form = forms.PartnerFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    partners = selectors.search_partners(
+        request.user,
+        query=filters.get("q", ""),
+        kind=filters.get("kind", ""),
+        state=filters.get("state", ""),
+        stage=filters.get("stage", ""),
+        tag=filters.get("tag", ""),
+    )
+    page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "coalition/_partner_rows.html" if request.htmx else "coalition/partner_list.html"  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring_prefix": _querystring(request),
+            "can_create": permissions.can_create_partner(request.user),
+        },
+    )
+
+
+@login_required
+def partner_create(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_create_partner(request.user))
+    chapter_ids = (
+        None if roles.is_national_admin(request.user) else roles.organized_chapter_ids(request.user)
+    )
+    form = forms.PartnerCreateForm(request.POST or None, chapter_ids=chapter_ids)
+    if request.method == "POST" and form.is_valid():
+        fields = {f: form.cleaned_data[f] for f in forms.PartnerForm.Meta.fields}
+        try:
+            partner = services.create_partner(
+                actor=request.user,
+                tags=form.tag_names(),
+                owner_chapter=form.cleaned_data["owner_chapter"],
+                **fields,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{partner} added.")
+            return redirect("coalition:partner-detail", pk=partner.pk)
+    return render(request, "coalition/partner_form.html", {"form": form, "partner": None})
+
+
+@login_required
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.partner_for(request.user, pk)
+    relationship = selectors.relationships_visible_to(request.user).filter(partner=partner).first()
+    return render(
+        request,
+        "coalition/partner_detail.html",
+        {
+            "partner": partner,
+            "relationship": relationship,
+            "children": selectors.partners_visible_to(request.user).filter(parent=partner),
+            "contacts": selectors.contacts_for(request.user, partner),
+            "contracts": selectors.contracts_visible_to(request.user).filter(union_local=partner),
+            "commitments": selectors.commitments_visible_to(request.user).filter(partner=partner),
+            "tags": partner.tags.all(),
+            "can_edit": permissions.can_edit_partner(request.user, partner),
+            "contact_form": forms.ContactForm(),
+        },
+    )
+
+
+@login_required
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.partner_for(request.user, pk)
+    _require(permissions.can_edit_partner(request.user, partner))
+    form = forms.PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in form.changed_data if f != "tags"}
+        try:
+            services.update_partner(
+                actor=request.user,
+                partner=selectors.partner_for(request.user, pk),
+                tags=form.tag_names(),
+                **changes,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("coalition:partner-detail", pk=pk)
+    return render(request, "coalition/partner_form.html", {"form": form, "partner": partner})
+
+
+@login_required
+@require_POST
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.partner_for(request.user, pk)
+    _require(permissions.can_edit_partner(request.user, partner))
+    form = forms.ContactForm(request.POST, people=people_visible_to(request.user))
+    if form.is_valid():
+        try:
+            services.add_contact(
+                actor=request.user,
+                partner=partner,
+                person=form.cleaned_data["person"],
+                role=form.cleaned_data["role"],
+                is_officer=form.cleaned_data["is_officer"],
+            )
+            messages.success(request, "Contact added.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("coalition:partner-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    partner = selectors.partner_for(request.user, pk)
+    _require(permissions.can_edit_partner(request.user, partner))
+    contact = selectors.contact_for(request.user, partner, contact_pk)
+    services.remove_contact(actor=request.user, contact=contact)
+    messages.success(request, "Contact removed.")
+    return redirect("coalition:partner-detail", pk=pk)
+
+
+# Relationships --------------------------------------------------------------------------------
+
+
+def _board_context(request: HttpRequest) -> dict[str, Any]:
+    chapters = _scoped_chapters(request.user)
+    chapter_id = None
+    if request.GET.get("chapter", "").isdigit():
+        chapter_id = int(request.GET["chapter"])
+        if not chapters.filter(pk=chapter_id).exists():
+            chapter_id = None
+    return {
+        "columns": selectors.board(request.user, chapter_id=chapter_id),
+        "chapters": chapters,
+        "chapter_id": chapter_id,
+    }
+
+
+@login_required
+def relationship_board(request: HttpRequest) -> HttpResponse:
+    _require(permissions.is_staff_organizer(request.user))
+    return render(request, "coalition/relationship_board.html", _board_context(request))
+
+
+@login_required
+def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship = selectors.relationship_for(request.user, pk)
+    return render(
+        request,
+        "coalition/relationship_detail.html",
+        {
+            "relationship": relationship,
+            "interactions": selectors.interactions_for(request.user, relationship),
+            "history": StageChange.objects.filter(relationship=relationship).select_related(
+                "changed_by"
+            ),
+            "interaction_form": forms.InteractionForm(),
+            "move_form": forms.StageMoveForm(initial={"stage": relationship.next_stage}),
+            "can_work": permissions.can_work_relationship(request.user, relationship),
+        },
+    )
+
+
+@login_required
+@require_POST
+def relationship_move(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship = selectors.relationship_for(request.user, pk)
+    _require(permissions.can_work_relationship(request.user, relationship))
+    form = forms.StageMoveForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.move_stage(
+                actor=request.user, relationship=relationship, to_stage=form.cleaned_data["stage"]
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = "Choose a stage."
+    if request.htmx:  # type: ignore[attr-defined]
+        context = _board_context(request)
+        context["error"] = error
+        return render(request, "coalition/_board.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Stage updated.")
+    return redirect("coalition:relationship-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship = selectors.relationship_for(request.user, pk)
+    _require(permissions.can_work_relationship(request.user, relationship))
+    form = forms.InteractionForm(request.POST, people=people_visible_to(request.user))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.log_interaction(
+                actor=request.user,
+                relationship=relationship,
+                occurred_on=data["occurred_on"],
+                channel=data["channel"],
+                summary=data["summary"],
+                asks=data["asks"],
+                next_step=data["next_step"],
+                next_step_due_on=data["next_step_due_on"],
+                participants=data["participant_ids"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Interaction logged.")
+            return redirect("coalition:relationship-detail", pk=pk)
+    return render(
+        request,
+        "coalition/interaction_form.html",
+        {"form": form, "relationship": relationship},
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def interaction_done(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = selectors.interaction_for(request.user, pk)
+    _require(permissions.can_work_relationship(request.user, interaction.relationship))
+    try:
+        services.complete_next_step(actor=request.user, interaction=interaction)
+        messages.success(request, "Next step done.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if request.POST.get("next") == "next-steps":
+        return redirect("coalition:next-step-list")
+    return redirect("coalition:relationship-detail", pk=interaction.relationship_id)
+
+
+@login_required
+def next_step_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.is_staff_organizer(request.user))
+    today = timezone.localdate()
+    return render(
+        request,
+        "coalition/next_step_list.html",
+        {"groups": selectors.overdue_next_steps(request.user, today=today), "today": today},
+    )
+
+
+# Contracts ------------------------------------------------------------------------------------
+
+
+@login_required
+def contract_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_see_partners(request.user))
+    aligned = {"yes": True, "no": False}.get(request.GET.get("aligned", ""))
+    regime = request.GET.get("regime", "")
+    contracts = selectors.search_contracts(
+        request.user, aligned=aligned, regime=regime if regime in Regime.values else ""
+    )
+    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coalition/contract_list.html",
+        {
+            "page_obj": page,
+            "querystring_prefix": _querystring(request),
+            "totals": selectors.contract_totals(request.user),
+            "regimes": Regime.choices,
+            "can_manage": permissions.can_manage_contracts(request.user),
+            "can_import": permissions.can_import_f7(request.user),
+        },
+    )
+
+
+@login_required
+def contract_calendar(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_see_partners(request.user))
+    now = timezone.now()
+    upcoming = selectors.upcoming_deadlines(request.user, now=now, days=365)
+    expiring = (
+        selectors.contracts_visible_to(request.user)
+        .filter(expires_at__gte=now)
+        .select_related("union_local")
+        .order_by("expires_at")[:100]
+    )
+    return render(
+        request,
+        "coalition/contract_calendar.html",
+        {"upcoming": upcoming, "expiring": expiring, "now": now},
+    )
+
+
+@login_required
+def contract_create(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_manage_contracts(request.user))
+    initial = {}
+    if request.GET.get("union_local", "").isdigit():
+        initial["union_local"] = request.GET["union_local"]
+    form = forms.ContractForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.record_contract(actor=request.user, **form.contract_fields())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Contract recorded.")
+            return redirect("coalition:contract-detail", pk=contract.pk)
+    return render(request, "coalition/contract_form.html", {"form": form, "contract": None})
+
+
+@login_required
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for(request.user, pk)
+    return render(
+        request,
+        "coalition/contract_detail.html",
+        {
+            "contract": contract,
+            "deadlines": contract.deadlines(),
+            "now": timezone.now(),
+            "can_manage": permissions.can_manage_contracts(request.user),
+        },
+    )
+
+
+@login_required
+def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for(request.user, pk)
+    _require(permissions.can_manage_contracts(request.user))
+    form = forms.ContractForm(request.POST or None, instance=contract)
+    if request.method == "POST" and form.is_valid():
+        fields = form.contract_fields()
+        try:
+            services.update_contract(
+                actor=request.user,
+                contract=Contract.objects.get(pk=contract.pk),
+                **fields,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("coalition:contract-detail", pk=pk)
+    return render(request, "coalition/contract_form.html", {"form": form, "contract": contract})
+
+
+@login_required
+def f7_import(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_import_f7(request.user))
+    form = forms.F7UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            run = import_f7_notices(actor=request.user, data=upload.read(), file_name=upload.name)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("coalition:f7-import-detail", pk=run.pk)
+    return render(
+        request,
+        "coalition/f7_import.html",
+        {"form": form, "imports": selectors.f7_imports_visible_to(request.user)[:20]},
+    )
+
+
+@login_required
+def f7_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.f7_import_for(request.user, pk)
+    return render(
+        request,
+        "coalition/f7_import_detail.html",
+        {"run": run, "notices": run.notices.select_related("partner")[:500]},
+    )
+
+
+# Commitments ----------------------------------------------------------------------------------
+
+
+@login_required
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_see_partners(request.user))
+    state = request.GET.get("state", "")
+    commitments = selectors.commitments_visible_to(request.user).select_related(
+        "partner", "person", "chapter"
+    )
+    if state in Commitment.State.values:
+        commitments = commitments.filter(state=state)
+    page = Paginator(commitments, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coalition/commitment_list.html",
+        {
+            "page_obj": page,
+            "querystring_prefix": _querystring(request),
+            "states": Commitment.State.choices,
+            "counts": selectors.commitment_counts(request.user),
+        },
+    )
+
+
+@login_required
+def commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.partner_for(request.user, pk)
+    _require(permissions.can_edit_partner(request.user, partner))
+    form = forms.CommitmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commitment = services.make_commitment(
+                actor=request.user, partner=partner, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Commitment recorded.")
+            return redirect("coalition:commitment-detail", pk=commitment.pk)
+    return render(request, "coalition/commitment_form.html", {"form": form, "partner": partner})
+
+
+@login_required
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = selectors.commitment_for(request.user, pk)
+    return render(
+        request,
+        "coalition/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "moves": [
+                (s, Commitment.State(s).label) for s in services.commitment_moves(commitment.state)
+            ],
+            "can_move": _can_move_commitment(request.user, commitment),
+        },
+    )
+
+
+def _can_move_commitment(user: Any, commitment: Commitment) -> bool:
+    if commitment.partner is not None:
+        return permissions.can_edit_partner(user, commitment.partner)
+    if roles.is_national_admin(user):
+        return True
+    chapter_id = commitment.chapter_id or (commitment.person and commitment.person.chapter_id)
+    return chapter_id in roles.organized_chapter_ids(user)
+
+
+@login_required
+@require_POST
+def commitment_move(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = selectors.commitment_for(request.user, pk)
+    _require(_can_move_commitment(request.user, commitment))
+    form = forms.CommitmentMoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.advance_commitment(
+                actor=request.user,
+                commitment=commitment,
+                to_state=form.cleaned_data["state"],
+                fulfilled_count=form.cleaned_data["fulfilled_count"],
+                evidence_url=form.cleaned_data["evidence_url"] or None,
+            )
+            messages.success(request, "Commitment updated.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "Choose a state.")
+    return redirect("coalition:commitment-detail", pk=pk)
