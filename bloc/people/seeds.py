@@ -67,7 +67,8 @@ def seed_people(size: int, rng: random.Random) -> dict[str, int]:
         create_chapter(actor=None, name=name, state=state, zip_codes=zips)
         chapter_zips.append(zips)
     # Chapters of very different sizes (a few large, a long tail), plus at-large members.
-    weighted: list[str] = []
+    # The persona chapters (already created) get a good share so organizers have people to see.
+    weighted: list[str] = sorted(taken) * 150
     for rank, zips in enumerate(chapter_zips, start=1):
         weight = max(1, 60 // rank)
         weighted.extend(zips * weight)
