@@ -19,13 +19,13 @@ INTERNATIONALS = [
     ("Public Service Employees Alliance", "921", "CA", "Sacramento"),
 ]
 LOCAL_CITIES = [
-    ("Dearborn", "MI"),
-    ("Toledo", "OH"),
-    ("Buffalo", "NY"),
-    ("Gary", "IN"),
+    ("Dearborn", "MI", "America/Detroit"),
+    ("Toledo", "OH", "America/New_York"),
+    ("Buffalo", "NY", "America/New_York"),
+    ("Gary", "IN", "America/Chicago"),
     ("Denver", "CO", "America/Denver"),
     ("Phoenix", "AZ", "America/Phoenix"),
-    ("Oakland", "CA"),
+    ("Oakland", "CA", "America/Los_Angeles"),
 ]
 EMPLOYERS = [
     "Northfield Motor Works",
