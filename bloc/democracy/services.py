@@ -8,6 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -240,7 +241,9 @@ def cast_ballot(*, actor: Any, ballot: Ballot, choice: Sequence[int]) -> str:
     return record_vote(ballot=ballot, entry=entry, choice=choice)
 
 
-def record_vote(*, ballot: Ballot, entry: VoterRollEntry, choice: Sequence[int]) -> str:
+def record_vote(
+    *, ballot: Ballot, entry: VoterRollEntry, choice: Sequence[int], send_receipt: bool = True
+) -> str:
     """Cast for a roll entry whose voter is already identified (signed in, or by a personal
     voting code). Returns the tracker; raises AlreadyVoted on a second attempt."""
     now = clock.now()
@@ -257,7 +260,7 @@ def record_vote(*, ballot: Ballot, entry: VoterRollEntry, choice: Sequence[int])
             Participation.objects.create(roll_entry=entry)
             SealedBallot.objects.create(ballot=ballot, ciphertext=ciphertext, tracker=tracker)
             email = entry.person.email
-            if email:
+            if email and send_receipt:
                 send_email_on_commit(
                     to=[email],
                     subject=f"Your vote is recorded: {ballot.title}",
@@ -269,7 +272,7 @@ def record_vote(*, ballot: Ballot, entry: VoterRollEntry, choice: Sequence[int])
 
 
 def _receipt_body(ballot: Ballot, tracker: str) -> str:
-    board = reverse("democracy:ballot-board", args=[ballot.pk])
+    board = settings.SITE_URL.rstrip("/") + reverse("democracy:ballot-board", args=[ballot.pk])
     return (
         f"Your ballot in “{ballot.title}” is sealed and in the ballot box.\n\n"
         f"Your tracker: {tracker}\n\n"
