@@ -97,3 +97,7 @@ def commitment_saved(*, actor: Any, commitment: Commitment, from_state: str) -> 
         from_state=from_state,
         to_state=commitment.state,
     )
+
+
+def exported(*, actor: Any, what: str, count: int) -> None:
+    record("coalition.exported", actor=actor, what=what, count=count)

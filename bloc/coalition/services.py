@@ -377,3 +377,97 @@ def advance_commitment(
     commitment.save()
     audit.commitment_saved(actor=actor, commitment=commitment, from_state=from_state)
     return commitment
+
+
+PARTNER_EXPORT_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "parent",
+    "size",
+    "naics_code",
+    "city",
+    "state",
+    "zip_code",
+    "website",
+    "tags",
+    "stage",
+)
+CONTRACT_EXPORT_COLUMNS = (
+    "id",
+    "union",
+    "employer",
+    "unit_name",
+    "unit_size",
+    "naics_code",
+    "regime",
+    "expires_at_local",
+    "time_zone",
+    "is_aligned",
+    "bargaining_state",
+    "alignment_stage",
+)
+
+
+def export_partners(*, actor: Any) -> Any:
+    """Rows of the organizations the actor may see, spreadsheet-safe; the export is audited."""
+    from bloc.coalition.selectors import search_partners
+    from bloc.core.csvsafe import safe_cell
+
+    partners = search_partners(actor)
+    audit.exported(actor=actor, what="partners", count=partners.count())
+
+    def rows() -> Any:
+        yield list(PARTNER_EXPORT_COLUMNS)
+        for p in partners:
+            relationship = getattr(p, "relationship", None)
+            yield [
+                safe_cell(v)
+                for v in (
+                    p.pk,
+                    p.name,
+                    p.kind,
+                    p.parent.name if p.parent else "",
+                    p.size,
+                    p.naics_code,
+                    p.city,
+                    p.state,
+                    p.zip_code,
+                    p.website,
+                    ", ".join(t.name for t in p.tags.all()),
+                    relationship.stage if relationship else "",
+                )
+            ]
+
+    return rows()
+
+
+def export_contracts(*, actor: Any) -> Any:
+    from bloc.coalition.selectors import search_contracts
+    from bloc.core.csvsafe import safe_cell
+
+    contracts = search_contracts(actor)
+    audit.exported(actor=actor, what="contracts", count=contracts.count())
+
+    def rows() -> Any:
+        yield list(CONTRACT_EXPORT_COLUMNS)
+        for c in contracts:
+            yield [
+                safe_cell(v)
+                for v in (
+                    c.pk,
+                    c.union_local.name,
+                    c.employer,
+                    c.unit_name,
+                    c.unit_size,
+                    c.naics_code,
+                    c.regime,
+                    c.local_expires_at.isoformat(),
+                    c.time_zone,
+                    "yes" if c.is_aligned else "no",
+                    c.bargaining_state,
+                    c.alignment_stage,
+                )
+            ]
+
+    return rows()

@@ -5,6 +5,7 @@ from bloc.coalition import views
 app_name = "coalition"
 urlpatterns = [
     path("", views.partner_list, name="partner-list"),
+    path("partners.csv", views.partner_export, name="partner-export"),
     path("partners/new/", views.partner_create, name="partner-create"),
     path("partners/<int:pk>/", views.partner_detail, name="partner-detail"),
     path("partners/<int:pk>/edit/", views.partner_edit, name="partner-edit"),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("interactions/<int:pk>/done/", views.interaction_done, name="interaction-done"),
     path("next-steps/", views.next_step_list, name="next-step-list"),
     path("contracts/", views.contract_list, name="contract-list"),
+    path("contracts.csv", views.contract_export, name="contract-export"),
     path("contracts/calendar/", views.contract_calendar, name="contract-calendar"),
     path("contracts/new/", views.contract_create, name="contract-create"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract-detail"),

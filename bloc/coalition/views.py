@@ -1,5 +1,6 @@
 """Thin views: a form validates, a selector fetches the scoped object, a service acts."""
 
+import csv
 from typing import Any
 
 from django.contrib import messages
@@ -7,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -513,3 +514,27 @@ def commitment_move(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Choose a state.")
     return redirect("coalition:commitment-detail", pk=pk)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_response(rows: Any, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(r) for r in rows), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def partner_export(request: HttpRequest) -> StreamingHttpResponse:
+    _require(permissions.can_see_partners(request.user))
+    return _csv_response(services.export_partners(actor=request.user), "partners.csv")
+
+
+@login_required
+def contract_export(request: HttpRequest) -> StreamingHttpResponse:
+    _require(permissions.can_see_partners(request.user))
+    return _csv_response(services.export_contracts(actor=request.user), "contracts.csv")

@@ -19,6 +19,17 @@ def _u(name, *args):
 
 ROWS = [
     Row("coalition:partner-list", lambda p: _u("partner-list"), expect(**STAFF_AND_LIAISON)),
+    Row(
+        "coalition:partner-export",
+        lambda p: _u("partner-export"),
+        expect(**STAFF_AND_LIAISON),
+        note="the liaison's file holds only their organization",
+    ),
+    Row(
+        "coalition:contract-export",
+        lambda p: _u("contract-export"),
+        expect(**STAFF_AND_LIAISON),
+    ),
     Row("coalition:partner-create", lambda p: _u("partner-create"), expect(**STAFF)),
     Row(
         "coalition:partner-detail",

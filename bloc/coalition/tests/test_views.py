@@ -298,3 +298,26 @@ def test_the_home_dashboard_shows_the_coalition_widget_to_organizers(client, per
     assert "1 contracts aligned to May Day 2028, covering 1100 workers" in page
     client.force_login(personas.member_a)
     assert "aligned to May Day 2028" not in client.get(reverse("core:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_csv_exports_hold_only_what_the_reader_may_see_and_are_audited(client, personas):
+    w = world(personas)
+    services.update_partner(actor=None, partner=w.own, description="x", website="")
+    services.create_partner(actor=None, name="=HYPERLINK(1)", kind=Partner.Kind.COMMUNITY)
+    client.force_login(personas.liaison)
+    body = b"".join(client.get(reverse("coalition:partner-export")).streaming_content).decode()
+    lines = body.strip().splitlines()
+    assert lines[0].startswith("id,name,kind") and len(lines) == 2 and w.own.name in lines[1]
+    contracts = b"".join(
+        client.get(reverse("coalition:contract-export")).streaming_content
+    ).decode()
+    assert "2028-04-30T23:59:00-04:00,America/Detroit,yes" in contracts
+    assert w.other_contract.employer not in contracts
+    client.force_login(personas.admin)
+    body = b"".join(client.get(reverse("coalition:partner-export")).streaming_content).decode()
+    assert "'=HYPERLINK(1)" in body
+    events = AuditEvent.objects.filter(action="coalition.exported")
+    assert sorted(e.data["what"] for e in events) == ["contracts", "partners", "partners"]
+    client.force_login(personas.member_a)
+    assert client.get(reverse("coalition:partner-export")).status_code == 404
