@@ -4,7 +4,7 @@ which ballot. Casting itself is not logged per voter (its time would order the b
 from typing import Any
 
 from bloc.core.audit import record
-from bloc.democracy.models import Ballot
+from bloc.democracy.models import Apportionment, Ballot
 
 
 def ballot_step(*, actor: Any, ballot: Ballot, step: str, **data: Any) -> None:
@@ -21,4 +21,14 @@ def roll_viewed(*, actor: Any, ballot: Ballot, count: int) -> None:
         chapter_id=ballot.chapter_id,
         what="voter roll",
         count=count,
+    )
+
+
+def delegates_apportioned(*, actor: Any, apportionment: Apportionment) -> None:
+    record(
+        "democracy.delegates_apportioned",
+        actor=actor,
+        target=apportionment,
+        chapters=len(apportionment.allocations),
+        delegates=apportionment.total_delegates,
     )

@@ -239,3 +239,31 @@ class BallotResult(models.Model):
 
     def __str__(self) -> str:
         return f"Result of ballot #{self.ballot_id}"
+
+
+class Apportionment(models.Model):
+    """Convention delegates per chapter as adopted on a date (see apportionment.py)."""
+
+    title = models.CharField(max_length=200)
+    as_of_on = models.DateField(help_text="Members in good standing on this date count.")
+    grace_days = models.PositiveSmallIntegerField(default=0)
+    members_per_delegate = models.PositiveIntegerField()
+    rounding = models.CharField(max_length=8)
+    minimum = models.PositiveSmallIntegerField(default=1)
+    allocations = models.JSONField(help_text="[{chapter_id, members, delegates}, ...]")
+    total_delegates = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-as_of_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(members_per_delegate__gte=1), name="apportionment_per_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -13,9 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from bloc.accounts import selectors as roles
 from bloc.core.tasks import send_email_on_commit
-from bloc.democracy import audit, clock, counting, crypto, permissions, selectors
+from bloc.democracy import apportionment, audit, clock, counting, crypto, permissions, selectors
 from bloc.democracy.models import (
+    Apportionment,
     Ballot,
     BallotResult,
     Option,
@@ -397,3 +399,49 @@ def certify_result(*, actor: Any, ballot: Ballot) -> Ballot:
             )
         )
     return ballot
+
+
+def apportion_delegates(
+    *,
+    actor: Any,
+    title: str,
+    as_of_on: date,
+    members_per_delegate: int,
+    rounding: str = apportionment.Rounding.NEAREST,
+    minimum: int = 1,
+    grace_days: int = 0,
+) -> Apportionment:
+    """Count members in good standing per chapter on a date and adopt the delegate numbers.
+    National: admins only. At-large members (no chapter) are not apportioned here."""
+    if actor is not None and not roles.is_national_admin(actor):
+        raise PermissionDenied("Only national admins apportion convention delegates.")
+    counts = dict.fromkeys(Chapter.objects.values_list("pk", flat=True), 0)
+    for chapter_id in people.memberships_in_good_standing(
+        as_of=as_of_on, grace_days=grace_days
+    ).values_list("person__chapter_id", flat=True):
+        if chapter_id is not None:
+            counts[chapter_id] = counts.get(chapter_id, 0) + 1
+    seats = apportionment.apportion(
+        counts,
+        per=members_per_delegate,
+        rounding=apportionment.Rounding(rounding),
+        minimum=minimum,
+    )
+    allocations = [
+        {"chapter_id": chapter_id, "members": counts[chapter_id], "delegates": seats[chapter_id]}
+        for chapter_id in sorted(counts)
+    ]
+    with transaction.atomic():
+        adopted = Apportionment.objects.create(
+            title=title,
+            as_of_on=as_of_on,
+            grace_days=grace_days,
+            members_per_delegate=members_per_delegate,
+            rounding=str(rounding),
+            minimum=minimum,
+            allocations=allocations,
+            total_delegates=sum(seats.values()),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit.delegates_apportioned(actor=actor, apportionment=adopted)
+    return adopted
