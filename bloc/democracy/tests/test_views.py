@@ -128,3 +128,11 @@ def test_the_turnout_panel_shows_counts_not_choices(
     text = panel.content.decode()
     assert re.search(r"<strong>1</strong> of 5", text)
     assert "Yes" not in text
+
+
+def test_the_home_page_lists_ballots_waiting_for_my_vote(client, personas):
+    ballot, _ = opened(title="Fictional ballot on the home page")
+    client.force_login(personas.member_a)
+    assert ballot.title in client.get(reverse("core:home")).content.decode()
+    vote(ballot, personas.person_member_a, [YES])
+    assert ballot.title not in client.get(reverse("core:home")).content.decode()
