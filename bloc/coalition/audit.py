@@ -101,3 +101,18 @@ def commitment_saved(*, actor: Any, commitment: Commitment, from_state: str) -> 
 
 def exported(*, actor: Any, what: str, count: int) -> None:
     record("coalition.exported", actor=actor, what=what, count=count)
+
+
+def statement_created(*, actor: Any, statement: Any) -> None:
+    record("coalition.statement_created", actor=actor, target=statement)
+
+
+def sign_on_changed(*, actor: Any, sign_on: Any) -> None:
+    record(
+        "coalition.sign_on_changed",
+        actor=actor,
+        target=sign_on,
+        partner_id=sign_on.partner_id,
+        statement_id=sign_on.statement_id,
+        status=sign_on.status,
+    )

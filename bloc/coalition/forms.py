@@ -13,6 +13,7 @@ from bloc.coalition.models import (
     Partner,
     Regime,
     Stage,
+    Statement,
 )
 from bloc.people.models import Chapter, Person
 
@@ -224,3 +225,19 @@ class CommitmentMoveForm(forms.Form):
     state = forms.ChoiceField(choices=Commitment.State.choices)
     fulfilled_count = forms.IntegerField(required=False, min_value=0)
     evidence_url = forms.URLField(required=False, assume_scheme="https", max_length=200)
+
+
+class StatementForm(forms.ModelForm):
+    class Meta:
+        model = Statement
+        fields = ["title", "slug", "text"]
+
+
+class SignForm(forms.Form):
+    statement = forms.ModelChoiceField(queryset=Statement.objects.filter(is_open=True))
+    signer = forms.ModelChoiceField(queryset=Person.objects.none(), label="Signing officer")
+
+    def __init__(self, *args: Any, officers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if officers is not None:
+            self.fields["signer"].queryset = officers  # type: ignore[attr-defined]

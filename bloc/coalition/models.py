@@ -398,3 +398,60 @@ class Commitment(TimeStampedModel):
     @property
     def maker(self) -> Any:
         return self.partner or self.person or self.chapter
+
+
+class Statement(TimeStampedModel):
+    """A coalition statement, or the program, that organizations sign on to."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    text = models.TextField()
+    is_open = models.BooleanField(default=True, help_text="Accepting new signatures.")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+NATIONAL_KINDS = {"international_union", "federation", "left_party", "coalition"}
+
+
+class SignOn(models.Model):
+    """An organization's signature, given by a named officer whose authority an organizer
+    confirms. A withdrawn signature stays in the table as history."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="sign_ons")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="sign_ons")
+    signer = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    signer_title = models.CharField(max_length=80)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    signed_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["partner__name", "-signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "partner"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="coalition_one_live_signature_per_statement",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} on {self.statement}"
+
+    @property
+    def tier(self) -> str:
+        return "national" if self.partner.kind in NATIONAL_KINDS else "local"

@@ -45,3 +45,7 @@ def can_manage_contracts(user: Any) -> bool:
 
 def can_import_f7(user: Any) -> bool:
     return roles.is_national_admin(user)
+
+
+def can_manage_statements(user: Any) -> bool:
+    return roles.is_national_admin(user)

@@ -21,6 +21,8 @@ from bloc.coalition.models import (
     Partner,
     PartnerContact,
     Relationship,
+    SignOn,
+    Statement,
 )
 from bloc.coalition.permissions import is_staff_organizer, liaison_partner_ids
 from bloc.people.selectors import people_visible_to
@@ -315,3 +317,37 @@ def commitment_counts(actor: Any) -> dict[str, int]:
             ]
         ).count(),
     }
+
+
+# Sign-ons ---------------------------------------------------------------------------------------
+
+
+def statement_for_public(slug: str) -> Statement:
+    """Statements and their confirmed signers are public by design (the sign-on wall)."""
+    try:
+        return Statement.objects.get(slug=slug)
+    except Statement.DoesNotExist:
+        raise Http404("No such statement.") from None
+
+
+def public_signers(statement: Statement) -> dict[str, list[SignOn]]:
+    """Confirmed, not withdrawn signatures by tier: national first, then local."""
+    tiers: dict[str, list[SignOn]] = {"national": [], "local": []}
+    qs = SignOn.objects.filter(statement=statement, status=SignOn.Status.CONFIRMED)
+    for sign_on in qs.select_related("partner", "signer").order_by("partner__name"):
+        tiers[sign_on.tier].append(sign_on)
+    return tiers
+
+
+def sign_ons_visible_to(actor: Any) -> QuerySet[SignOn]:
+    """Organizers and admins see every signature and its history; a liaison their own."""
+    if not getattr(actor, "is_authenticated", False):
+        return SignOn.objects.none()
+    if is_staff_organizer(actor):
+        return SignOn.objects.all()
+    return SignOn.objects.filter(partner_id__in=liaison_partner_ids(actor))
+
+
+def sign_on_for(actor: Any, pk: Any) -> SignOn:
+    qs = sign_ons_visible_to(actor).select_related("partner", "statement", "signer")
+    return _get(qs, pk, "signature")

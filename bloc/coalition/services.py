@@ -16,8 +16,10 @@ from bloc.coalition.models import (
     Partner,
     PartnerContact,
     Relationship,
+    SignOn,
     Stage,
     StageChange,
+    Statement,
     Tag,
 )
 from bloc.people.models import Chapter, Person
@@ -471,3 +473,62 @@ def export_contracts(*, actor: Any) -> Any:
             ]
 
     return rows()
+
+
+@transaction.atomic
+def create_statement(*, actor: Any, title: str, slug: str, text: str) -> Statement:
+    statement = Statement(title=title.strip(), slug=slug, text=text)
+    _validate(statement)
+    statement.save()
+    audit.statement_created(actor=actor, statement=statement)
+    return statement
+
+
+@transaction.atomic
+def sign_statement(*, actor: Any, statement: Statement, partner: Partner, signer: Person) -> SignOn:
+    """Sign for an organization: the signer must be one of its officers on record."""
+    if not statement.is_open:
+        raise ValidationError("This statement is closed to new signatures.")
+    office = (
+        PartnerContact.objects.filter(partner=partner, person=signer, is_officer=True)
+        .order_by("id")
+        .first()
+    )
+    if office is None:
+        raise ValidationError("The signer must be an officer of the organization on record.")
+    if SignOn.objects.filter(statement=statement, partner=partner, withdrawn_at__isnull=True):
+        raise ValidationError("This organization has already signed.")
+    sign_on = SignOn.objects.create(
+        statement=statement,
+        partner=partner,
+        signer=signer,
+        signer_title=office.role,
+        signed_at=timezone.now(),
+    )
+    audit.sign_on_changed(actor=actor, sign_on=sign_on)
+    return sign_on
+
+
+@transaction.atomic
+def confirm_signer_authority(*, actor: Any, sign_on: SignOn) -> SignOn:
+    sign_on = SignOn.objects.select_for_update().get(pk=sign_on.pk)
+    if sign_on.status != SignOn.Status.PENDING:
+        raise ValidationError("Only a signature awaiting confirmation can be confirmed.")
+    sign_on.status = SignOn.Status.CONFIRMED
+    sign_on.confirmed_at = timezone.now()
+    sign_on.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+    sign_on.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+    audit.sign_on_changed(actor=actor, sign_on=sign_on)
+    return sign_on
+
+
+@transaction.atomic
+def withdraw_sign_on(*, actor: Any, sign_on: SignOn) -> SignOn:
+    sign_on = SignOn.objects.select_for_update().get(pk=sign_on.pk)
+    if sign_on.status == SignOn.Status.WITHDRAWN:
+        raise ValidationError("This signature is already withdrawn.")
+    sign_on.status = SignOn.Status.WITHDRAWN
+    sign_on.withdrawn_at = timezone.now()
+    sign_on.save(update_fields=["status", "withdrawn_at"])
+    audit.sign_on_changed(actor=actor, sign_on=sign_on)
+    return sign_on

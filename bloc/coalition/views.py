@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from bloc.accounts import selectors as roles
 from bloc.coalition import forms, permissions, selectors, services
 from bloc.coalition.f7 import import_f7_notices
-from bloc.coalition.models import Commitment, Contract, Regime, StageChange
+from bloc.coalition.models import Commitment, Contract, Regime, SignOn, StageChange, Statement
 from bloc.people.models import Chapter
 from bloc.people.selectors import people_visible_to
 
@@ -110,6 +110,10 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tags": partner.tags.all(),
             "can_edit": permissions.can_edit_partner(request.user, partner),
             "contact_form": forms.ContactForm(),
+            "sign_ons": selectors.sign_ons_visible_to(request.user)
+            .filter(partner=partner)
+            .select_related("statement", "signer"),
+            "sign_form": forms.SignForm(officers=_officers(request.user, partner)),
         },
     )
 
@@ -538,3 +542,99 @@ def partner_export(request: HttpRequest) -> StreamingHttpResponse:
 def contract_export(request: HttpRequest) -> StreamingHttpResponse:
     _require(permissions.can_see_partners(request.user))
     return _csv_response(services.export_contracts(actor=request.user), "contracts.csv")
+
+
+# Sign-ons -------------------------------------------------------------------------------------
+
+
+def _officers(user: Any, partner: Any) -> Any:
+    from bloc.people.models import Person
+
+    contacts = selectors.contacts_for(user, partner).filter(is_officer=True)
+    return Person.objects.filter(pk__in=contacts.values("person_id")).order_by("last_name")
+
+
+def statement_public(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public wall: who signed, by tier. Open to everyone, signed in or not."""
+    statement = selectors.statement_for_public(slug)
+    return render(
+        request,
+        "coalition/statement_public.html",
+        {"statement": statement, "tiers": selectors.public_signers(statement)},
+    )
+
+
+@login_required
+def statement_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.is_staff_organizer(request.user))
+    form = forms.StatementForm(request.POST or None)
+    if request.method == "POST":
+        _require(permissions.can_manage_statements(request.user))
+        if form.is_valid():
+            try:
+                statement = services.create_statement(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Statement created.")
+                return redirect("coalition:statement-public", slug=statement.slug)
+    return render(
+        request,
+        "coalition/statement_list.html",
+        {
+            "statements": Statement.objects.all(),
+            "sign_ons": selectors.sign_ons_visible_to(request.user)
+            .select_related("partner", "statement", "signer")
+            .order_by("status", "-signed_at")[:200],
+            "form": form,
+            "can_create": permissions.can_manage_statements(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sign_on_create(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.partner_for(request.user, pk)
+    _require(permissions.can_edit_partner(request.user, partner))
+    form = forms.SignForm(request.POST, officers=_officers(request.user, partner))
+    if form.is_valid():
+        try:
+            services.sign_statement(
+                actor=request.user,
+                statement=form.cleaned_data["statement"],
+                partner=partner,
+                signer=form.cleaned_data["signer"],
+            )
+            messages.success(request, "Signed. An organizer will confirm the signer's authority.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "Choose a statement and a signing officer.")
+    return redirect("coalition:partner-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def sign_on_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.is_staff_organizer(request.user))
+    sign_on = selectors.sign_on_for(request.user, pk)
+    try:
+        services.confirm_signer_authority(actor=request.user, sign_on=sign_on)
+        messages.success(request, "Signer's authority confirmed.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("coalition:statement-list")
+
+
+@login_required
+@require_POST
+def sign_on_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    sign_on: SignOn = selectors.sign_on_for(request.user, pk)
+    _require(permissions.can_edit_partner(request.user, sign_on.partner))
+    try:
+        services.withdraw_sign_on(actor=request.user, sign_on=sign_on)
+        messages.success(request, "Signature withdrawn; it stays in the history.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("coalition:partner-detail", pk=sign_on.partner_id)

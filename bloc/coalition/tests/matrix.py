@@ -6,7 +6,7 @@ owned by chapter B, which the liaison and organizer A must not reach.
 
 from django.urls import reverse
 
-from bloc.coalition.tests.world import world
+from bloc.coalition.tests.world import signed_world, world
 from bloc.core.authz import Row, expect
 
 STAFF = {"admin": 200, "organizer_a": 200, "organizer_b": 200}
@@ -73,6 +73,34 @@ ROWS = [
         "coalition:commitment-create",
         lambda p: _u("commitment-create", world(p).other.pk),
         expect(admin=200, organizer_b=200),
+    ),
+    Row(
+        "coalition:statement-public",
+        lambda p: reverse("coalition:statement-public", args=[signed_world(p)[0].slug]),
+        expect(anon=200, default=200),
+        note="the public sign-on wall",
+    ),
+    Row("coalition:statement-list", lambda p: _u("statement-list"), expect(**STAFF)),
+    Row(
+        "coalition:sign-on-create",
+        lambda p: _u("sign-on-create", world(p).other.pk),
+        expect(admin=302, organizer_b=302),
+        method="post",
+        note="invalid form: a message, nothing written",
+    ),
+    Row(
+        "coalition:sign-on-confirm",
+        lambda p: _u("sign-on-confirm", signed_world(p)[1].pk),
+        expect(admin=302, organizer_a=302, organizer_b=302),
+        method="post",
+        note="any organizer confirms authority; after the first, a message",
+    ),
+    Row(
+        "coalition:sign-on-withdraw",
+        lambda p: _u("sign-on-withdraw", signed_world(p)[1].pk),
+        expect(admin=302, organizer_b=302),
+        method="post",
+        note="chapter B owns the relationship",
     ),
     Row("coalition:relationship-board", lambda p: _u("relationship-board"), expect(**STAFF)),
     Row(

@@ -121,3 +121,25 @@ def world(p: Any) -> World:
     result = World(own, other, own_contract, other_contract, contact, interaction, commitment, run)
     p._coalition_world = result
     return result
+
+
+def signed_world(p: Any) -> tuple[Any, Any]:
+    """A statement, and chapter B's partner signing it through its president (pending)."""
+    cached = getattr(p, "_coalition_signed", None)
+    if cached is not None:
+        return cached
+    w = world(p)
+    statement = services.create_statement(
+        actor=p.admin,
+        title="The May Day 2028 pledge",
+        slug="may-day-2028",
+        text="We will align our contracts and strike together on May Day 2028.",
+    )
+    services.add_contact(
+        actor=p.admin, partner=w.other, person=p.person_member_b, role="President", is_officer=True
+    )
+    sign_on = services.sign_statement(
+        actor=p.admin, statement=statement, partner=w.other, signer=p.person_member_b
+    )
+    p._coalition_signed = (statement, sign_on)
+    return statement, sign_on
