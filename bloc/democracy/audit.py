@@ -32,3 +32,23 @@ def delegates_apportioned(*, actor: Any, apportionment: Apportionment) -> None:
         chapters=len(apportionment.allocations),
         delegates=apportionment.total_delegates,
     )
+
+
+def proposal_step(*, actor: Any, proposal: Any, step: str, **data: Any) -> None:
+    record(
+        f"democracy.proposal_{step}",
+        actor=actor,
+        target=proposal,
+        chapter_id=proposal.chapter_id,
+        **data,
+    )
+
+
+def comment_hidden(*, actor: Any, comment: Any) -> None:
+    record(
+        "democracy.comment_hidden",
+        actor=actor,
+        target=comment,
+        chapter_id=comment.proposal.chapter_id,
+        proposal_id=comment.proposal_id,
+    )

@@ -267,3 +267,98 @@ class Apportionment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Proposal(models.Model):
+    """A resolution, or an amendment to one (`amends`), gathering co-sponsors before a vote."""
+
+    class Status(models.TextChoices):
+        GATHERING = "gathering", "Gathering co-sponsors"
+        READY = "ready", "Ready for a vote"
+        ACCEPTED = "accepted", "Accepted by the author"
+        ON_BALLOT = "on_ballot", "On a ballot"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    title = models.CharField(max_length=200)
+    text = models.TextField(max_length=20000)
+    chapter = models.ForeignKey(
+        Chapter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        help_text="Empty means national.",
+    )
+    amends = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
+    )
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    cosponsors_needed = models.PositiveSmallIntegerField(default=10)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.GATHERING)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    balloted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    ballot = models.ForeignKey(
+        Ballot, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["amends"], condition=Q(status="accepted"), name="one_accepted_amendment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CoSponsorship(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="cosponsors")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "person"], name="one_signature_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"Co-sponsorship of #{self.proposal_id}"
+
+
+class Comment(models.Model):
+    """Debate: threaded, with a stance. Moderators hide with a reason; nothing is deleted."""
+
+    class Stance(models.TextChoices):
+        FOR = "for", "For"
+        AGAINST = "against", "Against"
+        QUESTION = "question", "Question"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    stance = models.CharField(max_length=8, choices=Stance.choices)
+    body = models.TextField(max_length=5000)
+    posted_at = models.DateTimeField(auto_now_add=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["posted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment #{self.pk} on proposal #{self.proposal_id}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None

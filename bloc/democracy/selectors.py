@@ -8,8 +8,15 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from bloc.accounts import selectors as roles
-from bloc.democracy import permissions
-from bloc.democracy.models import Ballot, Participation, SealedBallot, VoterRollEntry
+from bloc.democracy import clock, permissions
+from bloc.democracy.models import (
+    Ballot,
+    Comment,
+    Participation,
+    Proposal,
+    SealedBallot,
+    VoterRollEntry,
+)
 from bloc.people import selectors as people
 from bloc.people.models import Chapter
 
@@ -179,3 +186,79 @@ def turnout(ballot: Ballot) -> Turnout:
     share = ballot.quorum_share
     needed = int(-(-(share * eligible) // 1)) if share else 0
     return Turnout(voted=voted, eligible=eligible, quorum_needed=needed, chapters=chapters)
+
+
+def is_member_in_scope(actor: Any, chapter_id: int | None) -> bool:
+    """A member in good standing today, of the chapter when one is given."""
+    own = people.own_person(actor)
+    if own is None:
+        return False
+    return (
+        people.memberships_in_good_standing(
+            as_of=clock.today(), grace_days=0, chapter_id=chapter_id
+        )
+        .filter(person=own)
+        .exists()
+    )
+
+
+def proposals_visible_to(actor: Any) -> QuerySet[Proposal]:
+    """The same scoping as ballots: national proposals to members and staff, chapter proposals
+    to that chapter's members and organizers, everything to national admins."""
+    proposals = Proposal.objects.select_related("chapter", "author", "amends")
+    if not getattr(actor, "is_authenticated", False):
+        return proposals.none()
+    if roles.is_national_admin(actor):
+        return proposals
+    organized = roles.organized_chapter_ids(actor)
+    own = people.own_person(actor)
+    if own is None and not organized:
+        return proposals.none()
+    chapters = set(organized)
+    if own is not None and own.chapter_id is not None:
+        chapters.add(own.chapter_id)
+    return proposals.filter(Q(chapter__isnull=True) | Q(chapter_id__in=chapters))
+
+
+def proposal_for(actor: Any, pk: Any) -> Proposal:
+    try:
+        return proposals_visible_to(actor).get(pk=int(pk))
+    except (Proposal.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such proposal.") from None
+
+
+def comment_for(actor: Any, pk: Any) -> Comment:
+    try:
+        comment = Comment.objects.select_related("proposal").get(pk=int(pk))
+    except (Comment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such comment.") from None
+    proposal_for(actor, comment.proposal_id)
+    return comment
+
+
+@dataclass(frozen=True)
+class Debate:
+    threads: list[tuple[Comment, list[Comment]]]
+    arguments_for: list[Comment]
+    arguments_against: list[Comment]
+    questions: int
+
+
+def debate(proposal: Proposal) -> Debate:
+    """Comments as threads (top level, replies in order) and a summary of the arguments:
+    visible top-level comments for and against. One query."""
+    comments = list(proposal.comments.select_related("author"))
+    replies: dict[int, list[Comment]] = {}
+    top = []
+    for comment in comments:
+        if comment.parent_id is None:
+            top.append(comment)
+        else:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    shown = [c for c in top if not c.is_hidden]
+    return Debate(
+        threads=[(c, replies.get(c.pk, [])) for c in top],
+        arguments_for=[c for c in shown if c.stance == Comment.Stance.FOR],
+        arguments_against=[c for c in shown if c.stance == Comment.Stance.AGAINST],
+        questions=sum(1 for c in comments if c.stance == Comment.Stance.QUESTION),
+    )

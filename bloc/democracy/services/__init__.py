@@ -1,0 +1,51 @@
+"""The only write path for member democracy: ballots (ballots.py) and proposals (proposals.py)."""
+
+from bloc.democracy.services.ballots import (
+    MAX_OPTIONS,
+    YES_NO_OPTIONS,
+    AlreadyVoted,
+    apportion_delegates,
+    cast_ballot,
+    certify_result,
+    close_ballot,
+    create_ballot,
+    freeze_roll,
+    give_notice,
+    open_ballot,
+    preflight,
+    record_vote,
+    tally_ballot,
+)
+from bloc.democracy.services.proposals import (
+    accept_amendment,
+    cosponsor_proposal,
+    hide_comment,
+    post_comment,
+    put_to_ballot,
+    submit_proposal,
+    withdraw_proposal,
+)
+
+__all__ = [
+    "MAX_OPTIONS",
+    "YES_NO_OPTIONS",
+    "AlreadyVoted",
+    "accept_amendment",
+    "apportion_delegates",
+    "cast_ballot",
+    "certify_result",
+    "close_ballot",
+    "cosponsor_proposal",
+    "create_ballot",
+    "freeze_roll",
+    "give_notice",
+    "hide_comment",
+    "open_ballot",
+    "post_comment",
+    "preflight",
+    "put_to_ballot",
+    "record_vote",
+    "submit_proposal",
+    "tally_ballot",
+    "withdraw_proposal",
+]
