@@ -241,3 +241,12 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if officers is not None:
             self.fields["signer"].queryset = officers  # type: ignore[attr-defined]
+
+
+class OwnerForm(forms.Form):
+    chapter = forms.ModelChoiceField(queryset=Chapter.objects.none(), label="Owning chapter")
+
+    def __init__(self, *args: Any, chapters: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if chapters is not None:
+            self.fields["chapter"].queryset = chapters  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("board/", views.relationship_board, name="relationship-board"),
     path("relationships/<int:pk>/", views.relationship_detail, name="relationship-detail"),
     path("relationships/<int:pk>/stage/", views.relationship_move, name="relationship-move"),
+    path("relationships/<int:pk>/owner/", views.relationship_owner, name="relationship-owner"),
     path(
         "relationships/<int:pk>/interactions/",
         views.interaction_create,

@@ -212,6 +212,10 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "interaction_form": forms.InteractionForm(),
             "move_form": forms.StageMoveForm(initial={"stage": relationship.next_stage}),
             "can_work": permissions.can_work_relationship(request.user, relationship),
+            "owner_form": forms.OwnerForm(
+                chapters=_scoped_chapters(request.user),
+                initial={"chapter": relationship.owner_chapter_id},
+            ),
         },
     )
 
@@ -240,6 +244,28 @@ def relationship_move(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error)
     else:
         messages.success(request, "Stage updated.")
+    return redirect("coalition:relationship-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def relationship_owner(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand a relationship to another chapter (admins), or between an organizer's chapters."""
+    relationship = selectors.relationship_for(request.user, pk)
+    _require(permissions.can_work_relationship(request.user, relationship))
+    form = forms.OwnerForm(request.POST, chapters=_scoped_chapters(request.user))
+    if form.is_valid():
+        services.assign_relationship_owner(
+            actor=request.user,
+            relationship=relationship,
+            chapter=form.cleaned_data["chapter"],
+            user=relationship.owner_user,
+        )
+        messages.success(request, "Owner changed.")
+        if not selectors.relationships_visible_to(request.user).filter(pk=pk).exists():
+            return redirect("coalition:relationship-board")
+    else:
+        messages.error(request, "Choose one of your chapters.")
     return redirect("coalition:relationship-detail", pk=pk)
 
 

@@ -117,6 +117,13 @@ ROWS = [
         note="the second move to the same stage is refused with a message",
     ),
     Row(
+        "coalition:relationship-owner",
+        lambda p: _u("relationship-owner", world(p).other.relationship.pk),
+        expect(admin=302, organizer_b=302),
+        method="post",
+        note="invalid form: a message, nothing written",
+    ),
+    Row(
         "coalition:interaction-create",
         lambda p: _u("interaction-create", world(p).other.relationship.pk),
         expect(admin=400, organizer_b=400),

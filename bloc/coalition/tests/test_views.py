@@ -321,3 +321,26 @@ def test_csv_exports_hold_only_what_the_reader_may_see_and_are_audited(client, p
     assert sorted(e.data["what"] for e in events) == ["contracts", "partners", "partners"]
     client.force_login(personas.member_a)
     assert client.get(reverse("coalition:partner-export")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_admin_hands_a_relationship_to_another_chapter(client, personas):
+    w = world(personas)
+    rel = w.other.relationship
+    client.force_login(personas.organizer_b)
+    client.post(
+        reverse("coalition:relationship-owner", args=[rel.pk]), {"chapter": personas.chapter_a.pk}
+    )
+    rel.refresh_from_db()
+    assert rel.owner_chapter == personas.chapter_b  # not one of organizer B's chapters
+    client.force_login(personas.admin)
+    client.post(
+        reverse("coalition:relationship-owner", args=[rel.pk]), {"chapter": personas.chapter_a.pk}
+    )
+    rel.refresh_from_db()
+    assert rel.owner_chapter == personas.chapter_a
+    client.force_login(personas.organizer_b)
+    assert client.get(reverse("coalition:relationship-detail", args=[rel.pk])).status_code == 404
+    client.force_login(personas.liaison)
+    page = client.get(reverse("coalition:partner-list")).content.decode()
+    assert "Overdue next steps" not in page and "Contracts" in page
