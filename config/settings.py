@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "bloc.people",
     "bloc.democracy",
     "bloc.coalition",
+    "bloc.comms",
+    "bloc.program",
+    "bloc.electoral",
+    "bloc.events",
 ]
 
 MIDDLEWARE = [

@@ -8,5 +8,9 @@ urlpatterns = [
     path("people/", include("bloc.people.urls")),
     path("democracy/", include("bloc.democracy.urls")),
     path("coalition/", include("bloc.coalition.urls")),
+    path("comms/", include("bloc.comms.urls")),
+    path("program/", include("bloc.program.urls")),
+    path("electoral/", include("bloc.electoral.urls")),
+    path("events/", include("bloc.events.urls")),
     path("admin/", admin.site.urls),
 ]

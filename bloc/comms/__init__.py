@@ -1,0 +1,1 @@
+"""Audiences, email and SMS broadcasts, pledge and petition pages."""

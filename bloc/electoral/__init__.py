@@ -1,0 +1,1 @@
+"""Elections, races, candidates, questionnaires, endorsements and the slate."""

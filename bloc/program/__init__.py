@@ -1,0 +1,1 @@
+"""The political program: planks, versions, stances."""
