@@ -351,7 +351,7 @@ def import_people(
         progress(report.rows % 1000)
 
     with transaction.atomic():
-        _write(rows, report=report, source=source)
+        _write(rows, report=report, source=source, allowed=_allowed_chapters(actor))
         audit.people_imported(actor=actor, report=report.summary())
         if dry_run:
             transaction.set_rollback(True)
@@ -378,14 +378,46 @@ def _existing_by_key(rows: list[_Row]) -> tuple[dict[str, int], dict[str, int]]:
     return by_email, by_phone
 
 
-def _write(rows: list[_Row], *, report: ImportReport, source: str) -> None:
+def _allowed_chapters(actor: Any) -> set[int | None] | None:
+    """None: anything (a national admin, or the system). Otherwise the organizer's chapters."""
+    from bloc.accounts import selectors as roles
+
+    if actor is None or roles.is_national_admin(actor):
+        return None
+    return set(roles.organized_chapter_ids(actor))
+
+
+OUT_OF_SCOPE = "Outside your chapters' jurisdiction; national staff can import this row."
+
+
+def _write(
+    rows: list[_Row], *, report: ImportReport, source: str, allowed: set[int | None] | None
+) -> None:
     chapters = selectors.chapter_ids_by_zip()
     by_email, by_phone = _existing_by_key(rows)
+    existing_chapter: dict[int, int | None] = {}
+    if allowed is not None:
+        ids = list(set(by_email.values()) | set(by_phone.values()))
+        for start in range(0, len(ids), 900):
+            existing_chapter.update(
+                Person.objects.filter(pk__in=ids[start : start + 900]).values_list(
+                    "pk", "chapter_id"
+                )
+            )
     now = timezone.now()
     new_rows: list[_Row] = []
     matched: list[tuple[_Row, int]] = []
     for row in rows:
         existing = by_email.get(row.email) or by_phone.get(row.phone)
+        # An organizer imports into their own chapters only: no edits to, and no new records in,
+        # another chapter (the same message either way, so a row reveals as little as possible).
+        if allowed is not None:
+            chapter_id = (
+                existing_chapter.get(existing) if existing else chapters.get(row.person["zip_code"])
+            )
+            if chapter_id not in allowed:
+                report.errors.append(RowError(row.number, "zip_code", OUT_OF_SCOPE))
+                continue
         if existing:
             matched.append((row, existing))
         else:

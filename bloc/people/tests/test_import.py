@@ -125,3 +125,20 @@ def test_a_100000_row_file_imports_with_a_report_for_its_bad_rows(personas):
     assert Person.objects.filter(source="import").count() == 99_900
     assert Membership.objects.filter(person__source="import").count() == report.members
     print(f"\n100,000-row import: {elapsed:.1f}s")
+
+
+def test_an_organizer_imports_only_into_their_own_chapters(personas):
+    member_b = personas.person_member_b
+    data = csv_bytes(
+        "Ana,Rivera,ana@x.test,,10001,,,,",
+        "Bo,Chen,bo@x.test,,60601,,,,",
+        "Cy,Osei,cy@x.test,,82001,,,,",
+        f"Theo,Marchetti,{member_b.email},,10001,2020-01-01,waived,,",
+    )
+    report = import_people(data, actor=personas.organizer_a, mapping=IMPORT_HEADER_MAP)
+    assert report.created == 1 and report.updated == 0
+    assert {e.row for e in report.errors} == {3, 4, 5}
+    assert Person.objects.filter(email="ana@x.test", chapter=personas.chapter_a).exists()
+    assert not Person.objects.filter(email__in=["bo@x.test", "cy@x.test"]).exists()
+    member_b.membership.refresh_from_db()
+    assert member_b.membership.dues_plan == "monthly"  # untouched
