@@ -11,3 +11,6 @@ class DemocracyConfig(AppConfig):
         from bloc.democracy import dashboard, seeds  # noqa: F401
 
         register_menu(MenuEntry("Ballots", "democracy:ballot-list", lambda user: True, order=50))
+        register_menu(
+            MenuEntry("Proposals", "democracy:proposal-list", lambda user: True, order=51)
+        )

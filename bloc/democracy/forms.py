@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from bloc.democracy.models import Ballot
+from bloc.democracy.models import Ballot, Comment
 from bloc.people.models import Chapter
 
 
@@ -107,3 +107,38 @@ class StepForm(forms.Form):
 
 class TrackerForm(forms.Form):
     tracker = forms.CharField(max_length=32, required=False)
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+
+
+class NewProposalForm(ProposalForm):
+    scope = forms.ChoiceField(choices=[("national", "National")])
+
+    def __init__(self, *args: Any, chapter: Chapter | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["scope"]
+        assert isinstance(field, forms.ChoiceField)
+        if chapter is not None:
+            field.choices = [("national", "National"), ("chapter", chapter.name)]
+
+
+class CommentForm(forms.Form):
+    stance = forms.ChoiceField(choices=Comment.Stance.choices, widget=forms.RadioSelect)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(max_length=300)
+
+
+class ToBallotForm(forms.Form):
+    cutoff_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    grace_days = forms.IntegerField(min_value=0, max_value=365, initial=0)
+    opens_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    threshold = forms.ChoiceField(choices=Ballot.Threshold.choices)
+    quorum_share = forms.DecimalField(min_value=0, max_value=1, decimal_places=3, initial=0)

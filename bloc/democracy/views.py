@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from bloc.accounts import selectors as roles
 from bloc.democracy import clock, forms, permissions, selectors, services
 from bloc.democracy.models import Ballot
+from bloc.people import selectors as people_selectors
 from bloc.people.models import Chapter
 
 
@@ -271,3 +272,185 @@ def ballot_board(request: HttpRequest, pk: int) -> HttpResponse:
             "trackers": list(selectors.board(ballot).values_list("tracker", flat=True)[:5000]),
         },
     )
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    proposals = list(selectors.proposals_visible_to(request.user).filter(amends__isnull=True)[:200])
+    return render(
+        request,
+        "democracy/proposal_list.html",
+        {"proposals": proposals, "can_submit": selectors.is_member_in_scope(request.user, None)},
+    )
+
+
+@login_required
+def proposal_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_member_in_scope(request.user, None):
+        raise Http404("Not found.")
+    own = people_selectors.own_person(request.user)
+    chapter = own.chapter if own else None
+    form = forms.NewProposalForm(request.POST or None, chapter=chapter)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.submit_proposal(
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+                chapter=chapter if form.cleaned_data["scope"] == "chapter" else None,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, "Proposal submitted. Ask fellow members to co-sponsor it.")
+            return redirect("democracy:proposal-detail", proposal.pk)
+    return render(request, "democracy/proposal_create.html", {"form": form})
+
+
+@login_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.proposal_for(request.user, pk)
+    own = people_selectors.own_person(request.user)
+    is_member = selectors.is_member_in_scope(request.user, proposal.chapter_id)
+    return render(
+        request,
+        "democracy/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "debate": selectors.debate(proposal),
+            "amendments": list(proposal.amendments.select_related("author")),
+            "cosponsor_count": proposal.cosponsors.count(),
+            "has_signed": own is not None and proposal.cosponsors.filter(person=own).exists(),
+            "is_author": own is not None and own.pk == proposal.author_id,
+            "own_id": own.pk if own else None,
+            "is_member": is_member,
+            "is_open": proposal.status in ("gathering", "ready"),
+            "can_moderate": permissions.can_manage_ballot_in(request.user, proposal.chapter_id),
+            "comment_form": forms.CommentForm(),
+            "amend_form": forms.ProposalForm(),
+            "hide_form": forms.HideForm(),
+            "ballot_form": forms.ToBallotForm(),
+        },
+    )
+
+
+def _proposal_action(request: HttpRequest, pk: int, act: Any) -> HttpResponse:
+    """Run one service for a proposal the reader can see; report the outcome as a message."""
+    proposal = selectors.proposal_for(request.user, pk)
+    try:
+        done = act(proposal)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect("democracy:proposal-detail", proposal.amends_id or proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_cosponsor(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(proposal: Any) -> str:
+        services.cosponsor_proposal(actor=request.user, proposal=proposal)
+        return "You have co-sponsored this proposal."
+
+    return _proposal_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(proposal: Any) -> str:
+        services.withdraw_proposal(actor=request.user, proposal=proposal)
+        return "Withdrawn."
+
+    return _proposal_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def proposal_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.CommentForm(request.POST)
+
+    def act(proposal: Any) -> str:
+        if not form.is_valid():
+            raise ValidationError("Choose a stance and write something.")
+        parent_id = form.cleaned_data["parent"]
+        parent = proposal.comments.filter(pk=parent_id).first() if parent_id else None
+        services.post_comment(
+            actor=request.user,
+            proposal=proposal,
+            stance=form.cleaned_data["stance"],
+            body=form.cleaned_data["body"],
+            parent=parent,
+        )
+        return "Comment posted."
+
+    return _proposal_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def proposal_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.ProposalForm(request.POST)
+
+    def act(proposal: Any) -> str:
+        if not form.is_valid():
+            raise ValidationError("An amendment needs a title and its text.")
+        services.submit_proposal(
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+            amends=proposal,
+        )
+        return "Amendment submitted."
+
+    return _proposal_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def amendment_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(amendment: Any) -> str:
+        services.accept_amendment(actor=request.user, amendment=amendment)
+        return "Amendment accepted into the motion."
+
+    return _proposal_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = selectors.comment_for(request.user, pk)
+    if not permissions.can_manage_ballot_in(request.user, comment.proposal.chapter_id):
+        raise Http404("Not found.")
+    form = forms.HideForm(request.POST)
+    if form.is_valid():
+        services.hide_comment(
+            actor=request.user, comment=comment, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Comment hidden; the reason is shown in its place.")
+    else:
+        messages.error(request, "Give a reason for hiding a comment.")
+    return redirect("democracy:proposal-detail", comment.proposal_id)
+
+
+@login_required
+@require_POST
+def proposal_ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.proposal_for(request.user, pk)
+    if not permissions.can_manage_ballot_in(request.user, proposal.chapter_id):
+        raise Http404("Not found.")
+    form = forms.ToBallotForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the cutoff date and the voting window.")
+        return redirect("democracy:proposal-detail", proposal.pk)
+    try:
+        ballots = services.put_to_ballot(actor=request.user, proposal=proposal, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("democracy:proposal-detail", proposal.pk)
+    messages.success(request, f"{len(ballots)} ballot(s) drafted; give notice when ready.")
+    return redirect("democracy:ballot-manage", ballots[-1].pk)

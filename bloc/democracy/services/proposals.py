@@ -14,6 +14,10 @@ from bloc.people import selectors as people
 from bloc.people.models import Chapter, Person
 
 OPEN_STATUSES = (Proposal.Status.GATHERING, Proposal.Status.READY)
+#: Co-sponsors a motion needs before it can go to a vote, unless the submitter's call says.
+NATIONAL_COSPONSORS = 10
+CHAPTER_COSPONSORS = 3
+AMENDMENT_COSPONSORS = 2
 
 
 def _member(actor: Any, chapter_id: int | None) -> Person:
@@ -31,7 +35,7 @@ def submit_proposal(
     text: str,
     chapter: Chapter | None = None,
     amends: Proposal | None = None,
-    cosponsors_needed: int = 10,
+    cosponsors_needed: int | None = None,
 ) -> Proposal:
     """A member submits a resolution, or an amendment to one (same scope as the motion)."""
     if amends is not None:
@@ -39,6 +43,14 @@ def submit_proposal(
         if amends.amends_id is not None or amends.status not in OPEN_STATUSES:
             raise ValidationError("Only a motion still before the members can be amended.")
     author = _member(actor, chapter.pk if chapter else None)
+    if cosponsors_needed is None:
+        cosponsors_needed = (
+            AMENDMENT_COSPONSORS
+            if amends
+            else CHAPTER_COSPONSORS
+            if chapter
+            else NATIONAL_COSPONSORS
+        )
     if cosponsors_needed < 0:
         raise ValidationError("The co-sponsor threshold cannot be negative.")
     with transaction.atomic():

@@ -129,3 +129,122 @@ ROWS = [
         note="a bad share is refused with a message",
     ),
 ]
+
+
+def _motion(p, chapter=None, needed=1):
+    from bloc.democracy import services
+
+    return services.submit_proposal(
+        actor=p.member_b if chapter else p.member_a,
+        title="Fictional motion",
+        text="Resolved: a fictional thing.",
+        chapter=chapter,
+        cosponsors_needed=needed,
+    )
+
+
+def _motion_national(p):
+    return _motion(p).pk
+
+
+def _motion_b(p):
+    return _motion(p, chapter=p.chapter_b).pk
+
+
+def _ready_motion(p):
+    from bloc.democracy import services
+
+    motion = _motion(p)
+    services.cosponsor_proposal(actor=p.organizer_b, proposal=motion)
+    return motion.pk
+
+
+def _amendment(p):
+    from bloc.democracy import services
+
+    motion = _motion(p)
+    return services.submit_proposal(
+        actor=p.organizer_a, title="Fictional amendment", text="…", amends=motion
+    ).pk
+
+
+def _comment_b(p):
+    from bloc.democracy import services
+
+    motion = _motion(p, chapter=p.chapter_b)
+    return services.post_comment(
+        actor=p.member_b, proposal=motion, stance="against", body="Fictional objection."
+    ).pk
+
+
+ROWS += [
+    Row(
+        "democracy:proposal-list", lambda p: reverse("democracy:proposal-list"), expect(**EVERYONE)
+    ),
+    Row(
+        "democracy:proposal-create",
+        lambda p: reverse("democracy:proposal-create"),
+        expect(**MEMBERS),
+        note="members in good standing only",
+    ),
+    Row(
+        "democracy:proposal-detail",
+        _url("democracy:proposal-detail", _motion_national),
+        expect(**MEMBERS),
+    ),
+    Row(
+        "democracy:proposal-detail",
+        _url("democracy:proposal-detail", _motion_b),
+        expect(admin=200, organizer_b=200),
+        note="chapter B's motion",
+    ),
+    Row(
+        "democracy:proposal-cosponsor",
+        _url("democracy:proposal-cosponsor", _motion_b),
+        expect(admin=302, organizer_b=302),
+        method="post",
+        note="admin (not a chapter B member) is refused with a message; organizer B signs",
+    ),
+    Row(
+        "democracy:proposal-withdraw",
+        _url("democracy:proposal-withdraw", _motion_national),
+        expect(**{k: 302 for k in MEMBERS}),
+        method="post",
+        note="only the author succeeds; others get a message",
+    ),
+    Row(
+        "democracy:proposal-comment",
+        _url("democracy:proposal-comment", _motion_b),
+        expect(admin=302, organizer_b=302),
+        method="post",
+        data={"stance": "for", "body": "Fictional support."},
+    ),
+    Row(
+        "democracy:proposal-amend",
+        _url("democracy:proposal-amend", _motion_national),
+        expect(**{k: 302 for k in MEMBERS}),
+        method="post",
+        data={"title": "Fictional amendment", "text": "Strike the second clause."},
+    ),
+    Row(
+        "democracy:amendment-accept",
+        _url("democracy:amendment-accept", _amendment),
+        expect(**{k: 302 for k in MEMBERS}),
+        method="post",
+        note="only the motion's author (member A) succeeds",
+    ),
+    Row(
+        "democracy:proposal-ballot",
+        _url("democracy:proposal-ballot", _ready_motion),
+        expect(admin=302),
+        method="post",
+        note="invalid form: a message, nothing drafted",
+    ),
+    Row(
+        "democracy:comment-hide",
+        _url("democracy:comment-hide", _comment_b),
+        expect(admin=302, organizer_b=302),
+        method="post",
+        data={"reason": "Off topic"},
+    ),
+]
