@@ -230,6 +230,8 @@ ANYMAIL = {
 }
 
 # --- Static files, i18n -----------------------------------------------------------------------
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"  # never served: uploads are imports, deleted once read
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)

@@ -323,3 +323,49 @@ class MergeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.merged_id} → #{self.survivor_id}"
+
+
+class ImportJob(models.Model):
+    """A CSV import run in the background, with its progress and report.
+
+    The uploaded file holds personal data: it is deleted as soon as the import ends."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Checking rows"
+        DONE = "done", "Done"
+        REFUSED = "refused", "Refused"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(upload_to="imports/", blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    mapping: models.JSONField[Any] = models.JSONField(null=True, blank=True)
+    source = models.CharField(max_length=120, default="import")
+    is_dry_run = models.BooleanField(default=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    report: models.JSONField[Any] = models.JSONField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return min(99, int(100 * self.rows_checked / self.rows_total)) if self.rows_total else 0

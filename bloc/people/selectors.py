@@ -183,3 +183,22 @@ def transfer_for(actor: Any, pk: Any) -> TransferRequest:
         if str(request.pk) == str(pk):
             return request
     raise Http404("No such transfer request.")
+
+
+def import_job_for(actor: Any, pk: Any) -> Any:
+    """An import job is visible to the account that started it, and to national admins."""
+    from bloc.people.models import ImportJob
+
+    jobs = ImportJob.objects.all()
+    if not roles.is_national_admin(actor):
+        jobs = jobs.filter(created_by=actor)
+    try:
+        return jobs.get(pk=int(pk))
+    except (ImportJob.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such import.") from None
+
+
+def recent_import_jobs(actor: Any, limit: int = 10) -> list[Any]:
+    from bloc.people.models import ImportJob
+
+    return list(ImportJob.objects.filter(created_by=actor)[:limit])

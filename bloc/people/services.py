@@ -18,6 +18,7 @@ from bloc.people.models import (
     ChapterZip,
     ConsentEvent,
     DuesPlan,
+    ImportJob,
     LadderEvent,
     LadderStage,
     Membership,
@@ -524,3 +525,39 @@ def export_people(*, actor: Any, chapter_id: int | None = None) -> Any:
             ]
 
     return rows()
+
+
+# --- Background import -----------------------------------------------------------------------
+
+
+def start_import(
+    *,
+    actor: Any,
+    upload: Any,
+    mapping: dict[str, str] | None,
+    source: str,
+    dry_run: bool,
+) -> ImportJob:
+    """Queue a CSV import; the worker checks and writes it (see people.tasks.run_import)."""
+    from django.core.files.base import ContentFile
+
+    if actor is not None and not permissions.can_import(actor):
+        raise PermissionDenied("You cannot import people.")
+    data = upload.read()
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            file_name=str(getattr(upload, "name", "upload.csv"))[:200],
+            mapping=mapping,
+            source=source[:120],
+            is_dry_run=dry_run,
+            rows_total=max(data.count(b"\n") - 1, 1),
+        )
+        job.file.save(f"import-{job.pk}.csv", ContentFile(data), save=True)
+        from bloc.core.audit import record
+
+        record("people.import_started", actor=actor, target=job, dry_run=dry_run)
+        from bloc.people.tasks import run_import
+
+        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return job

@@ -11,6 +11,7 @@ urlpatterns = [
     path("export.csv", views.person_export, name="person-export"),
     path("merge/", views.person_merge, name="person-merge"),
     path("import/", views.import_create, name="import-create"),
+    path("import/<int:pk>/", views.import_detail, name="import-detail"),
     path("transfers/", views.transfer_list, name="transfer-list"),
     path("transfers/<int:pk>/decide/", views.transfer_decide, name="transfer-decide"),
     path("chapters/", views.chapter_list, name="chapter-list"),

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from bloc.accounts import selectors as roles
 from bloc.core.audit import record_list_view
 from bloc.people import audit, forms, permissions, selectors, services
-from bloc.people.importer import ImportRefused, import_people
 from bloc.people.models import Channel, ChapterAssignment, ConsentEvent, LadderEvent
 
 
@@ -275,17 +274,26 @@ def import_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_import(request.user):
         raise Http404("Not found.")
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = import_people(
-                upload.read(),
-                actor=request.user,
-                mapping=form.cleaned_data["mapping"],
-                source=form.cleaned_data["source"],
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except ImportRefused as exc:
-            form.add_error("file", str(exc))
-    return render(request, "people/import_create.html", {"form": form, "report": report})
+        job = services.start_import(
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            mapping=form.cleaned_data["mapping"],
+            source=form.cleaned_data["source"],
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        return redirect("people:import-detail", pk=job.pk)
+    return render(
+        request,
+        "people/import_create.html",
+        {"form": form, "jobs": selectors.recent_import_jobs(request.user)},
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_import(request.user):
+        raise Http404("Not found.")
+    job = selectors.import_job_for(request.user, pk)
+    template = "people/_import_status.html" if request.htmx else "people/import_detail.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job})

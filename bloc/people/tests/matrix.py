@@ -17,6 +17,15 @@ def _transfer_b_to_a(p):
     return pending.pk
 
 
+def _job_of_organizer_b(p):
+    from bloc.people.models import ImportJob
+
+    job = ImportJob.objects.filter(created_by=p.organizer_b).first()
+    if job is None:
+        job = ImportJob.objects.create(created_by=p.organizer_b, file_name="b.csv", status="done")
+    return job.pk
+
+
 def _b_person(p):
     return reverse("people:person-detail", args=[p.person_member_b.pk])
 
@@ -52,6 +61,11 @@ ROWS = [
     ),
     Row("people:person-merge", lambda p: reverse("people:person-merge"), expect(**LISTERS)),
     Row("people:import-create", lambda p: reverse("people:import-create"), expect(**LISTERS)),
+    Row(
+        "people:import-detail",
+        lambda p: reverse("people:import-detail", args=[_job_of_organizer_b(p)]),
+        expect(admin=200, organizer_b=200),
+    ),
     Row("people:transfer-list", lambda p: reverse("people:transfer-list"), expect(**LISTERS)),
     Row(
         "people:transfer-decide",
