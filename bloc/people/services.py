@@ -115,6 +115,31 @@ def create_person(
     if matches:
         raise DuplicatePerson(matches)
     zip5 = geo.normalize_zip(zip_code)
+    try:
+        return _create_person(
+            actor=actor,
+            email_key=email_key,
+            phone_key=phone_key,
+            zip5=zip5,
+            consents=consents,
+            consent_source=consent_source,
+            fields=fields,
+        )
+    except IntegrityError:
+        # Someone else recorded the same email or phone a moment ago: the database decided.
+        raise DuplicatePerson(selectors.find_matches(email=email_key, phone=phone_key)) from None
+
+
+def _create_person(
+    *,
+    actor: Any,
+    email_key: str,
+    phone_key: str,
+    zip5: str,
+    consents: dict[str, str] | None,
+    consent_source: str,
+    fields: dict[str, Any],
+) -> Person:
     with transaction.atomic():
         chapter = selectors.chapter_for_zip(zip5)
         person = Person.objects.create(
