@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 import numpy as np
+import numpy.typing as npt
 
 from .ballots import (
     NONE,
@@ -37,7 +38,6 @@ from .ballots import (
 from .errors import BallotFileError
 
 _TOKEN = re.compile(r'"[^"]*"|\([^)]*\)|\[[^\]]*\]?|\S+')
-_NUMERIC_SECTION = re.compile(rb"[0-9 \t\r\n]*")
 
 
 def read_blt(
@@ -64,18 +64,25 @@ def parse_blt(
     """Parse BLT content; ``path`` is only used in error messages."""
     raw = data.encode() if isinstance(data, str) else data
     digest = hashlib.sha256(raw).hexdigest()
+    rules = interpretation or Interpretation(max_skipped_ranks=None)
+    fast = _parse_fast(raw, path, digest)
+    if fast is not None:
+        return fast
+    # The careful line-by-line parser: any file the fast reader declines (ids, nicknames,
+    # "2=3", "-", unusual line breaks, or a mistake) is read here, which names the line.
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise BallotFileError("not valid UTF-8 text", line=line, path=path) from exc
-    rules = interpretation or Interpretation(max_skipped_ranks=None)
-    return _Parser(text, path, rules, digest).parse()
+    return _Parser(text.splitlines(), path, rules, digest).parse()
 
 
 class _Parser:
-    def __init__(self, text: str, path: str | None, rules: Interpretation, digest: str) -> None:
-        self.lines = text.splitlines()
+    def __init__(
+        self, lines: list[str], path: str | None, rules: Interpretation, digest: str
+    ) -> None:
+        self.lines = lines
         self.path = path
         self.rules = rules
         self.digest = digest
@@ -96,6 +103,20 @@ class _Parser:
         ranks, counts, blank, notes = interpret(ranks, counts, self.rules)
         keep = ranks[:, 0] != NONE if ranks.shape[1] else np.zeros(len(counts), dtype=bool)
         ranks, counts = compact_rows(ranks[keep], counts[keep], n_cand)
+        return self.profile(names, title, seats, withdrawn, tie, ranks, counts, blank, notes)
+
+    def profile(
+        self,
+        names: list[str],
+        title: str,
+        seats: int,
+        withdrawn: set[int],
+        tie: tuple[int, ...] | None,
+        ranks: npt.NDArray[np.int32],
+        counts: npt.NDArray[np.int64],
+        blank: int,
+        notes: dict[str, int],
+    ) -> Profile:
         return Profile(
             candidates=tuple(names),
             ranks=ranks,
@@ -188,49 +209,6 @@ class _Parser:
         raise self.fail("missing the 0 line that ends the ballots", len(self.lines))
 
     def _ballots(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
-        section = "\n".join(self.lines[start:end]).encode()
-        if not self.nicks and _NUMERIC_SECTION.fullmatch(section):
-            fast = self._ballots_fast(section, end - start)
-            if fast is not None:
-                return fast
-        return self._ballots_slow(start, end)
-
-    def _ballots_fast(self, section: bytes, n_lines: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """Vectorised parse of a purely numeric ballot section; ``None`` means "re-parse
-        line by line" (which then reports the exact line of any problem)."""
-        if n_lines == 0:
-            return np.zeros((0, 0), dtype=np.int32), np.zeros(0, dtype=np.int64)
-        if b"\n\n" in section or section.strip() != section.strip(b"\n"):
-            return None
-        tokens = np.fromstring(section, dtype=np.int64, sep=" ")
-        zeros = np.flatnonzero(tokens == 0)
-        if zeros.size != n_lines or zeros[-1] != tokens.size - 1:
-            return None
-        starts = np.concatenate(([0], zeros[:-1] + 1))
-        lengths = zeros - starts - 1  # ranked candidates per line
-        if np.any(lengths < 0):
-            return None
-        mult = tokens[starts]
-        if np.any(mult <= 0):
-            return None
-        width = int(lengths.max(initial=0))
-        n = zeros.size
-        ranks = np.full((n, width), SKIP, dtype=np.int32)
-        if width:
-            row = np.repeat(np.arange(n), lengths)
-            first = np.repeat(starts + 1, lengths)
-            col = np.arange(row.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-            cand = tokens[first + col]
-            if np.any((cand < 1) | (cand > self.n_cand)):
-                return None
-            ranks[row, col] = cand - 1
-            srt = np.sort(np.where(ranks >= 0, ranks, -np.arange(1, width + 1)), axis=1)
-            if np.any((srt[:, 1:] == srt[:, :-1]) & (srt[:, 1:] >= 0)):
-                return None
-        ranks[ranks == SKIP] = NONE
-        return ranks, mult
-
-    def _ballots_slow(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
         rows: list[list[int]] = []
         mults: list[int] = []
         ids: set[str] = set()
@@ -302,6 +280,253 @@ class _Parser:
                 raise self.fail(f"expected the quoted election title, found {tok!r}", ln)
             title = tok[1:-1]
         return names, title
+
+
+# -- the vectorised reader ------------------------------------------------------------------
+# Reads the common shape of a BLT file (numeric ballot lines "m c1 c2 ... 0") straight from
+# the bytes with numpy, a chunk of lines at a time. Each ballot becomes one integer key (its
+# ranking in base n+1), so identical ballots merge with one sort and memory stays at a few
+# bytes per ballot. It returns None (never an error) whenever the file is not plainly valid;
+# the careful parser then reads it and reports any error with its line number, so both
+# readers accept exactly the same files and give the same profile.
+
+_BOM = b"\xef\xbb\xbf"
+_HEAD_BYTES = 1 << 16  #: the header (counts, withdrawn, options) must fit in this prefix
+_CHUNK_BYTES = 1 << 23  #: ballot bytes parsed per numpy pass
+_MAX_DIGITS = 18  #: longer numbers could overflow int64: left to the careful parser
+_DIGIT, _BLANK, _CR, _LF = 1, 2, 3, 4
+_CLASS = np.zeros(256, dtype=np.uint8)  # 0: a byte the fast reader does not accept
+_CLASS[ord("0") : ord("9") + 1] = _DIGIT
+_CLASS[[ord(" "), ord("\t")]] = _BLANK
+_CLASS[ord("\r")] = _CR
+_CLASS[ord("\n")] = _LF
+
+
+def _parse_fast(raw: bytes, path: str | None, digest: str) -> Profile | None:
+    body_at = len(_BOM) if raw.startswith(_BOM) else 0
+    head = raw[body_at : body_at + _HEAD_BYTES]
+    if len(raw) > body_at + _HEAD_BYTES:
+        head = head[: head.rfind(b"\n") + 1]
+    try:
+        head_lines = head.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        return None
+    parser = _Parser([ln.rstrip("\r\n") for ln in head_lines], path, Interpretation(), digest)
+    try:
+        first, n_cand, seats, withdrawn, tie = parser._header()
+    except BallotFileError:
+        return None
+    if first >= len(head_lines) or any(not ln.endswith("\n") for ln in head_lines[:first]):
+        return None  # header longer than the prefix, or a line break other than \n / \r\n
+    start = body_at + len("".join(head_lines[:first]).encode())
+    found = _find_end_line(raw, start)
+    if found is None:
+        return None
+    end, tail_at = found
+    try:
+        parser.lines = raw[tail_at:].decode("utf-8").splitlines()
+        names, title = parser._names(0)
+    except (UnicodeDecodeError, BallotFileError):
+        return None
+    keyed = n_cand * np.log2(n_cand + 1) < 62  # a whole ranking fits one int64 key
+    parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
+    rows: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]] = []
+    at = start
+    while at < end:
+        stop = end if end - at <= _CHUNK_BYTES else raw.rfind(b"\n", at, at + _CHUNK_BYTES) + 1
+        if stop <= at:  # one line longer than a chunk
+            stop = raw.find(b"\n", at, end) + 1
+        tokens = _parse_chunk(raw[at:stop])
+        if tokens is None:
+            return None
+        if keyed:
+            got = _chunk_keys(*tokens, n_cand)
+            if got is None:
+                return None
+            parts.append(got)
+        else:
+            got_rows = _chunk_rows(*tokens, n_cand)
+            if got_rows is None:
+                return None
+            rows.append(got_rows)
+        at = stop
+    merged = _merge_keys(parts, n_cand) if keyed else _merge_rows(rows, n_cand)
+    if merged is None:
+        return None
+    ranks, counts = merged
+    if withdrawn and ranks.size:
+        ranks[np.isin(ranks, np.asarray(sorted(withdrawn), dtype=np.int32))] = NONE
+        ranks = left_justify(ranks)
+    marked = ranks[:, 0] != NONE if ranks.shape[1] else np.zeros(len(counts), dtype=bool)
+    blank = int(counts[~marked].sum())
+    if withdrawn or not marked.all():
+        ranks, counts = compact_rows(ranks[marked], counts[marked], n_cand)
+    notes = {"overvote": 0, "skipped_ranks": 0, "duplicate": 0}
+    return parser.profile(names, title, seats, withdrawn, tie, ranks, counts, blank, notes)
+
+
+def _find_end_line(raw: bytes, start: int) -> tuple[int, int] | None:
+    """Byte offsets of the "0" line that ends the ballots and of the line after it, looking
+    only at lines that start with "0" (an indented end line is caught by the chunk check,
+    which declines one-token lines)."""
+    if start == 0 or raw[start - 1 : start] != b"\n":
+        return None
+    at = start - 1
+    while True:
+        hit = raw.find(b"\n0", at)
+        if hit < 0:
+            return None
+        eol = raw.find(b"\n", hit + 2)
+        rest = raw[hit + 2 : eol if eol >= 0 else len(raw)]
+        if not rest.strip(b" \t\r"):
+            return hit + 1, eol + 1 if eol >= 0 else len(raw)
+        at = hit + 2
+
+
+def _parse_chunk(
+    buf: bytes,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.intp]] | None:
+    """Whole ballot lines (ending in \\n) to ``(values, first, line_starts)``: every number in
+    the chunk, whether it opens its line, and the index of each line's multiplier. Checks the
+    line shape ``m c1 ... 0``; candidate ranges are checked by the caller. None: decline."""
+    if buf.translate(None, b"0123456789 \t\r\n") or buf.count(b"\r") != buf.count(b"\r\n"):
+        return None
+    a = np.frombuffer(buf, dtype=np.uint8)
+    digit = np.empty(a.size + 1, dtype=bool)  # digit[i + 1]: byte i is a digit
+    digit[0] = False
+    np.greater_equal(a, ord("0"), out=digit[1:])  # the only accepted bytes >= "0" are digits
+    starts = np.flatnonzero(digit[1:] > digit[:-1])
+    n_tok = starts.size
+    if n_tok == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.intp)
+    val = a[starts].astype(np.int64) - 48
+    single = np.ones(n_tok, dtype=bool)
+    live = np.flatnonzero(digit[starts + 2])  # tokens with a second digit (buf ends in \\n)
+    single[live] = False
+    k = 1
+    while live.size:
+        if k >= _MAX_DIGITS:
+            return None
+        at = starts[live] + k
+        val[live] = val[live] * 10 + (a[at].astype(np.int64) - 48)
+        live = live[digit[at + 2]]
+        k += 1
+    first = np.empty(n_tok, dtype=bool)
+    first[0] = True
+    if b"\n " in buf or b"\n\t" in buf:  # indented lines: find each token's line
+        line = np.cumsum(a == 10, dtype=np.int32)[starts]
+        np.not_equal(line[1:], line[:-1], out=first[1:])
+    else:  # a token opens its line exactly when a line break precedes it
+        np.equal(a[starts[1:] - 1], 10, out=first[1:])
+    f_idx = np.flatnonzero(first)
+    l_idx = np.empty_like(f_idx)
+    l_idx[:-1] = f_idx[1:] - 1
+    l_idx[-1] = n_tok - 1
+    if (
+        np.any(l_idx - f_idx < 1)  # a one-token line: the end line indented, or a mistake
+        or np.any(val[l_idx] != 0)
+        or not single[l_idx].all()  # the closing token is "0", not "00"
+        or np.any(val[f_idx] <= 0)
+        or np.count_nonzero(val == 0) != f_idx.size  # 0 only closes a line
+    ):
+        return None
+    return val, first, f_idx
+
+
+def _chunk_keys(
+    val: npt.NDArray[np.int64],
+    first: npt.NDArray[np.bool_],
+    f_idx: npt.NDArray[np.intp],
+    n_cand: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+    """One base-(n+1) key per ballot line (first preference most significant), and its
+    multiplier. None if a mark is out of range or a line has more marks than candidates."""
+    if not f_idx.size:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    longest = max(int(np.diff(f_idx).max(initial=0)), val.size - int(f_idx[-1])) - 2
+    if longest > n_cand or (
+        int(val.max()) > n_cand and int(np.where(first, 0, val).max()) > n_cand
+    ):
+        return None  # more marks than candidates (so a repeat), or a mark out of range
+    base = n_cand + 1
+    # place value of a mark at each line position: 0 for the multiplier and the closing 0
+    place = np.zeros(n_cand + 2, dtype=np.int64)
+    place[1 : n_cand + 1] = base ** np.arange(n_cand - 1, -1, -1, dtype=np.int64)
+    return np.add.reduceat(val * place[_positions(first, f_idx)], f_idx), val[f_idx]
+
+
+def _chunk_rows(
+    val: npt.NDArray[np.int64],
+    first: npt.NDArray[np.bool_],
+    f_idx: npt.NDArray[np.intp],
+    n_cand: int,
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]] | None:
+    """Many candidates: the chunk's rank matrix, identical rows merged; None if out of range."""
+    if not f_idx.size:
+        return np.zeros((0, 0), dtype=np.int32), np.zeros(0, dtype=np.int64)
+    if int(np.where(first, 0, val).max()) > n_cand:
+        return None
+    pos = _positions(first, f_idx)
+    n_marks = np.diff(np.append(f_idx, val.size)) - 2
+    ranks = np.full((f_idx.size, int(n_marks.max())), NONE, dtype=np.int32)
+    mark = (pos > 0) & (val > 0)
+    line = np.cumsum(first) - 1
+    ranks[line[mark], pos[mark] - 1] = val[mark] - 1
+    return compact_rows(ranks, val[f_idx], n_cand)
+
+
+def _positions(first: npt.NDArray[np.bool_], f_idx: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """Each token's position in its line (0: the multiplier, 1: the first preference...)."""
+    return np.arange(first.size) - f_idx[np.cumsum(first) - 1]
+
+
+def _merge_keys(
+    parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]], n_cand: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]] | None:
+    """Merge identical ballots by key; decode the distinct keys into rows, in the order
+    :func:`compact_rows` gives (ascending key)."""
+    key = np.concatenate([k for k, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+    mult = np.concatenate([m for _, m in parts]) if parts else np.zeros(0, dtype=np.int64)
+    if bool(np.all(mult == 1)):
+        uniq, counts = np.unique(key, return_counts=True)
+        counts = counts.astype(np.int64)
+    else:
+        uniq, inverse = np.unique(key, return_inverse=True)
+        counts = np.zeros(uniq.size, dtype=np.int64)
+        np.add.at(counts, inverse, mult)
+    base = n_cand + 1
+    ranks = np.empty((uniq.size, n_cand), dtype=np.int32)
+    rest = uniq
+    for j in range(n_cand - 1, -1, -1):
+        rest, digit = np.divmod(rest, base)
+        ranks[:, j] = digit - 1
+    used = np.flatnonzero(np.any(ranks != NONE, axis=0))
+    ranks = np.ascontiguousarray(ranks[:, : int(used[-1]) + 1 if used.size else 0])
+    return (ranks, counts) if _no_repeats(ranks) else None
+
+
+def _merge_rows(
+    parts: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]], n_cand: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]] | None:
+    """Merge the chunks' distinct rows with :func:`compact_rows`."""
+    width = max((r.shape[1] for r, _ in parts), default=0)
+    ranks = np.full((sum(len(c) for _, c in parts), width), NONE, dtype=np.int32)
+    row = 0
+    for r, c in parts:
+        ranks[row : row + len(c), : r.shape[1]] = r
+        row += len(c)
+    counts = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
+    ranks, counts = compact_rows(ranks, counts, n_cand)
+    return (ranks, counts) if _no_repeats(ranks) else None
+
+
+def _no_repeats(ranks: npt.NDArray[np.int32]) -> bool:
+    """No row ranks a candidate twice (checked on distinct rows only)."""
+    if ranks.shape[1] < 2:
+        return True
+    pad = -np.arange(1, ranks.shape[1] + 1, dtype=np.int32)
+    srt = np.sort(np.where(ranks >= 0, ranks, pad), axis=1)
+    return not bool(np.any((srt[:, 1:] == srt[:, :-1]) & (srt[:, 1:] >= 0)))
 
 
 def dumps_blt(profile: Profile, *, seats: int | None = None) -> str:
