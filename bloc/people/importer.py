@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bloc.core import geo
-from bloc.people import audit, selectors
+from bloc.people import audit, bulk, selectors
 from bloc.people.models import (
     Channel,
     ChapterAssignment,
@@ -78,7 +78,7 @@ MAX_LENGTHS = {
     "city": 100,
     "languages": 120,
 }
-BATCH = 2000
+BATCH = 5000
 
 
 class ImportRefused(Exception):
@@ -425,66 +425,71 @@ def _write(
 
     for start in range(0, len(new_rows), BATCH):
         batch = new_rows[start : start + BATCH]
-        people = Person.objects.bulk_create(
-            [
-                Person(
+        ids = bulk.allocate_ids(Person, len(batch))
+        people, emails, phones, assignments, consents, memberships, ladder = ([] for _ in range(7))
+        for row, pid in zip(batch, ids, strict=True):
+            chapter_id = chapters.get(row.person["zip_code"])
+            people.append(
+                {
+                    "id": pid,
                     **row.person,
-                    email=row.email,
-                    phone=row.phone,
-                    source=source,
-                    chapter_id=chapters.get(row.person["zip_code"]),
-                )
-                for row in batch
-            ]
-        )
-        emails, phones, assignments, consents, memberships, ladder = [], [], [], [], [], []
-        for row, person in zip(batch, people, strict=True):
+                    "email": row.email,
+                    "phone": row.phone,
+                    "source": source,
+                    "chapter_id": chapter_id,
+                }
+            )
             if row.email:
                 emails.append(
-                    PersonEmail(
-                        person=person, address=row.email, normalized=row.email, is_primary=True
-                    )
+                    {
+                        "person_id": pid,
+                        "address": row.email,
+                        "normalized": row.email,
+                        "is_primary": True,
+                    }
                 )
             if row.phone:
-                phones.append(PersonPhone(person=person, number=row.phone, is_primary=True))
-            if person.chapter_id:
+                phones.append({"person_id": pid, "number": row.phone, "is_primary": True})
+            if chapter_id:
                 assignments.append(
-                    ChapterAssignment(
-                        person=person,
-                        to_chapter_id=person.chapter_id,
-                        reason=ChapterAssignment.Reason.ZIP,
-                    )
+                    {
+                        "person_id": pid,
+                        "to_chapter_id": chapter_id,
+                        "reason": ChapterAssignment.Reason.ZIP.value,
+                        "occurred_at": now,
+                    }
                 )
             for channel, flag in row.consents.items():
                 consents.append(
-                    ConsentEvent(
-                        person=person,
-                        channel=channel,
-                        status=ConsentEvent.Status.OPTED_IN
-                        if flag
-                        else ConsentEvent.Status.OPTED_OUT,
-                        source=source[:120],
-                        recorded_at=now,
-                    )
+                    {
+                        "person_id": pid,
+                        "channel": str(channel),
+                        "status": (
+                            ConsentEvent.Status.OPTED_IN if flag else ConsentEvent.Status.OPTED_OUT
+                        ).value,
+                        "source": source[:120],
+                        "recorded_at": now,
+                    }
                 )
             if row.membership:
-                memberships.append(Membership(person=person, **row.membership))
+                memberships.append({"person_id": pid, **row.membership})
                 ladder.append(
-                    LadderEvent(
-                        person=person,
-                        stage=LadderStage.JOINED,
-                        chapter_id=person.chapter_id,
-                        attribution_type="import",
-                        attribution_label=source[:200],
-                        occurred_at=now,
-                    )
+                    {
+                        "person_id": pid,
+                        "stage": LadderStage.JOINED.value,
+                        "chapter_id": chapter_id,
+                        "attribution_type": "import",
+                        "attribution_label": source[:200],
+                        "occurred_at": now,
+                    }
                 )
-        PersonEmail.objects.bulk_create(emails)
-        PersonPhone.objects.bulk_create(phones)
-        ChapterAssignment.objects.bulk_create(assignments)
-        ConsentEvent.objects.bulk_create(consents)
-        Membership.objects.bulk_create(memberships)
-        LadderEvent.objects.bulk_create(ladder)
+        bulk.insert_rows(Person, people)
+        bulk.insert_rows(PersonEmail, emails)
+        bulk.insert_rows(PersonPhone, phones)
+        bulk.insert_rows(ChapterAssignment, assignments)
+        bulk.insert_rows(ConsentEvent, consents)
+        bulk.insert_rows(Membership, memberships)
+        bulk.insert_rows(LadderEvent, ladder)
         report.created += len(batch)
         report.members += len(memberships)
 
