@@ -66,13 +66,19 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> in
         if isinstance(field, (models.DateField, models.JSONField)):
             converters[field.attname] = field
     names = [f.attname for f in fields]
+    # Dates and times repeat across rows (one import time, a few thousand join dates):
+    # convert each distinct value once.
+    converted: dict[tuple[str, Any], Any] = {}
     tuples = []
     for row in rows:
         values = []
         for name in names:
             value = row.get(name, defaults[name])
             if name in converters and value is not None:
-                value = converters[name].get_db_prep_save(value, connection)
+                key = (name, value)
+                if key not in converted:
+                    converted[key] = converters[name].get_db_prep_save(value, connection)
+                value = converted[key]
             values.append(value)
         tuples.append(tuple(values))
     table = model._meta.db_table

@@ -79,6 +79,8 @@ MAX_LENGTHS = {
     "languages": 120,
 }
 BATCH = 5000
+DUES_PLANS = frozenset(DuesPlan.values)
+MEMBERSHIP_STATUSES = frozenset(Membership.Status.values)
 
 
 class ImportRefused(Exception):
@@ -220,13 +222,13 @@ def _clean_row(number: int, raw: dict[str, str]) -> tuple[_Row | None, list[RowE
                 except ValidationError as exc:
                     errors.append(RowError(number, name, exc.messages[0]))
         plan = values.get("dues_plan", "").lower() or DuesPlan.MONTHLY
-        if plan not in DuesPlan.values:
+        if plan not in DUES_PLANS:
             errors.append(
                 RowError(number, "dues_plan", f"Use one of: {', '.join(DuesPlan.values)}.")
             )
         membership["dues_plan"] = plan
         status = values.get("membership_status", "").lower() or Membership.Status.ACTIVE
-        if status not in Membership.Status.values:
+        if status not in MEMBERSHIP_STATUSES:
             errors.append(
                 RowError(
                     number,
