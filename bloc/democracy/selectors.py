@@ -1,5 +1,6 @@
 """Reads of ballots, always scoped to the reader. Never a choice, never who cast which ballot."""
 
+import base64
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -90,9 +91,14 @@ def ballots_open_for(actor: Any) -> list[Ballot]:
     own = people.own_person(actor)
     if own is None:
         return []
+    now = clock.now()
     return list(
         Ballot.objects.filter(
-            status=Ballot.Status.OPEN, roll__person=own, roll__participation__isnull=True
+            status=Ballot.Status.OPEN,
+            opens_at__lte=now,
+            closes_at__gt=now,
+            roll__person=own,
+            roll__participation__isnull=True,
         ).select_related("chapter")
     )
 
@@ -262,3 +268,49 @@ def debate(proposal: Proposal) -> Debate:
         arguments_against=[c for c in shown if c.stance == Comment.Stance.AGAINST],
         questions=sum(1 for c in comments if c.stance == Comment.Stance.QUESTION),
     )
+
+
+def election_record(ballot: Ballot) -> dict[str, Any]:
+    """The published record of a tallied ballot: enough for anyone to check the roll size,
+    the board (trackers and ciphertexts), that ballots equal participations, and the recount."""
+    result = ballot.result
+    board_rows = [
+        {
+            "tracker": tracker,
+            "ciphertext": base64.b64encode(bytes(ciphertext)).decode(),
+        }
+        for tracker, ciphertext in SealedBallot.objects.filter(ballot=ballot)
+        .order_by("tracker")
+        .values_list("tracker", "ciphertext")
+    ]
+    counts = turnout(ballot)
+    return {
+        "format": "bloc-election-record-v1",
+        "ballot": {
+            "id": ballot.pk,
+            "title": ballot.title,
+            "kind": ballot.kind,
+            "method": ballot.method,
+            "seats": ballot.seats,
+            "stv_rule": ballot.stv_rule,
+            "threshold": ballot.threshold,
+            "quorum_share": str(ballot.quorum_share),
+            "scope": ballot.chapter.name if ballot.chapter else "national",
+            "options": list(ballot.options.values_list("label", flat=True)),
+            "public_key": ballot.public_key,
+            "status": ballot.status,
+        },
+        "roll": {"size": ballot.roll_size, "fingerprint": ballot.roll_fingerprint},
+        "turnout": {
+            "voted": counts.voted,
+            "eligible": counts.eligible,
+            "chapters": [
+                {"chapter": c.name, "voted": c.voted, "eligible": c.eligible}
+                for c in counts.chapters
+            ],
+        },
+        "board": {"fingerprint": ballot.board_fingerprint, "entries": board_rows},
+        "ballots": {"file": "ballots.blt", "sha256": result.ballots_sha256},
+        "recount": result.recount_command,
+        "result": result.data,
+    }

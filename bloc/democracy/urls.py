@@ -12,6 +12,7 @@ urlpatterns = [
     path("ballots/<int:pk>/board/", views.ballot_board, name="ballot-board"),
     path("ballots/<int:pk>/results/", views.ballot_results, name="ballot-results"),
     path("ballots/<int:pk>/ballots.blt", views.ballot_record, name="ballot-record"),
+    path("ballots/<int:pk>/record.json", views.ballot_record_json, name="ballot-record-json"),
     path("ballots/<int:pk>/manage/", views.ballot_manage, name="ballot-manage"),
     path("ballots/<int:pk>/step/", views.ballot_step, name="ballot-step"),
     path("ballots/<int:pk>/tally/", views.ballot_tally, name="ballot-tally"),

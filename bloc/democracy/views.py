@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -245,6 +245,13 @@ def ballot_record(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = selectors.published_ballot_for(request.user, pk)
     response = HttpResponse(ballot.result.ballots_blt, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-ballots.blt"'
+    return response
+
+
+def ballot_record_json(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = selectors.published_ballot_for(request.user, pk)
+    response = JsonResponse(selectors.election_record(ballot), json_dumps_params={"indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-record.json"'
     return response
 
 

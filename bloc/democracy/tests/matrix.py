@@ -102,6 +102,17 @@ ROWS = [
         expect(anon=200, **EVERYONE),
     ),
     Row(
+        "democracy:ballot-record-json",
+        _url("democracy:ballot-record-json", _certified),
+        expect(anon=200, **EVERYONE),
+    ),
+    Row(
+        "democracy:ballot-record-json",
+        _url("democracy:ballot-record-json", _open_national),
+        expect(anon=404),
+        note="no record while voting",
+    ),
+    Row(
         "democracy:ballot-manage",
         _url("democracy:ballot-manage", _open_national),
         expect(admin=200),

@@ -136,3 +136,22 @@ def test_the_home_page_lists_ballots_waiting_for_my_vote(client, personas):
     assert ballot.title in client.get(reverse("core:home")).content.decode()
     vote(ballot, personas.person_member_a, [YES])
     assert ballot.title not in client.get(reverse("core:home")).content.decode()
+
+
+def test_the_election_record_checks_out(client, personas):
+    import base64
+    import hashlib
+
+    from bloc.democracy import crypto
+
+    ballot = certified_yes_no(personas)
+    record = client.get(reverse("democracy:ballot-record-json", args=[ballot.pk])).json()
+    entries = record["board"]["entries"]
+    assert record["roll"] == {"size": ballot.roll_size, "fingerprint": ballot.roll_fingerprint}
+    assert len(entries) == record["turnout"]["voted"] == record["result"]["turnout"] == 2
+    assert len({e["tracker"] for e in entries}) == len(entries)
+    for entry in entries:
+        ciphertext = base64.b64decode(entry["ciphertext"])
+        assert crypto.tracker_for(ciphertext) == entry["tracker"]
+    blt = client.get(reverse("democracy:ballot-record", args=[ballot.pk])).content
+    assert hashlib.sha256(blt).hexdigest() == record["ballots"]["sha256"]
