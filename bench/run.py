@@ -14,7 +14,7 @@ def main() -> int:
         check=False,
     )
     print("== tally engine vs Python peers")
-    subprocess.run([PY, str(ROOT / "tally" / "run.py"), "--sizes", "100000", "1000000"], check=True)
+    subprocess.run([PY, str(ROOT / "tally.py"), "--sizes", "100000", "1000000"], check=True)
     print("\n== people CSV import")
     subprocess.run([PY, str(ROOT / "people" / "import_people.py"), "--rows", "100000"], check=True)
     return 0
