@@ -1,3 +1,7 @@
+"""Days of action, events, shifts, RSVPs, check-in and the volunteer-to-member hand-off."""
+
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +9,16 @@ class EventsConfig(AppConfig):
     name = "bloc.events"
     label = "events"
     verbose_name = "Events"
+
+    def ready(self) -> None:
+        from bloc.core.navigation import MenuEntry, register_menu
+        from bloc.core.registry import PeriodicJob, periodic_jobs
+        from bloc.events import dashboard, permissions, seeds, tasks  # noqa: F401
+
+        register_menu(
+            MenuEntry("Events", "events:moderation-queue", permissions.is_event_staff, order=55)
+        )
+        periodic_jobs.register(
+            "events.reminders",
+            PeriodicJob(run=tasks.queue_reminders_job, every=timedelta(minutes=5)),
+        )

@@ -1,0 +1,272 @@
+"""A spike of public RSVPs over HTTP, against PostgreSQL, with a multi-process server.
+
+    python bench/events/rsvp_spike.py [--rsvps 6000] [--events 200] [--workers 4]
+                                      [--clients 2] [--threads 16]
+
+1. Makes a fresh PostgreSQL database, migrates it and creates approved events (fictional).
+2. Starts gunicorn (`--workers` processes) on 127.0.0.1 only, production settings, database task
+   backend (each RSVP enqueues its confirmation email as a task row, as in production).
+3. `--clients` processes x `--threads` keep-alive connections fetch the event page once (CSRF
+   cookie and token), then POST RSVPs with distinct fictional emails as fast as they can.
+4. Reports RSVPs/s, p50/p95/p99 latency, failures, and whether the RSVPs stored equal the RSVPs
+   submitted (HTTP 201).
+
+Not a timed test: figures depend on the machine. Needs PostgreSQL at 127.0.0.1 (BENCH_PG_URL).
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SLOT_RE = re.compile(r'<option value="(\d+)"')
+
+SETUP = """
+import json, sys
+from datetime import timedelta
+from django.utils import timezone
+from bloc.core.testing import personas
+from bloc.events import services
+p = personas(domain="bench.bloc.test")
+start = timezone.now() + timedelta(days=30)
+slugs = []
+zips = ["60601", "60602", "10001", "10002", "94110", "30303", "98101", "02108"]
+for i in range(int(sys.argv[1])):
+    event, _ = services.submit_event(
+        actor=p.admin, title=f"Spike rally {i}", event_type="rally", starts_at=start,
+        ends_at=start + timedelta(hours=2), tz="America/Chicago", zip_code=zips[i % len(zips)],
+        host_name="Bench host",
+    )
+    slugs.append(event.slug)
+print(json.dumps(slugs))
+"""
+
+
+def pg_url(name: str) -> str:
+    base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+    return f"{base.rstrip('/')}/{name}"
+
+
+def fresh_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_url("postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/events/embed/")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not come up")
+
+
+def client_process(args: tuple) -> dict:
+    port, slugs, count, threads, seed = args
+    per_thread = [count // threads + (1 if i < count % threads else 0) for i in range(threads)]
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def worker(index: int, n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        slug = slugs[(seed * 97 + index) % len(slugs)]
+        conn.request("GET", f"/events/e/{slug}/")
+        response = conn.getresponse()
+        page = response.read().decode()
+        cookie = response.getheader("Set-Cookie", "").split(";")[0]
+        token = CSRF_RE.search(page).group(1)  # type: ignore[union-attr]
+        slot = SLOT_RE.search(page).group(1)  # type: ignore[union-attr]
+        mine: list[float] = []
+        codes: dict[int, int] = {}
+        for i in range(n):
+            body = urllib.parse.urlencode(
+                {
+                    "csrfmiddlewaretoken": token,
+                    "timeslot": slot,
+                    "first_name": "Spike",
+                    "last_name": f"Tester{i}",
+                    "email": f"spike.{seed}.{index}.{i}.{secrets.token_hex(3)}@bench.bloc.test",
+                    "zip_code": "60601",
+                    "guests": "0",
+                    "email_opt_in": "on",
+                }
+            )
+            started = time.perf_counter()
+            conn.request(
+                "POST",
+                f"/events/e/{slug}/rsvp/",
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": cookie,
+                },
+            )
+            reply = conn.getresponse()
+            reply.read()
+            mine.append(time.perf_counter() - started)
+            codes[reply.status] = codes.get(reply.status, 0) + 1
+        with lock:
+            latencies.extend(mine)
+            for code, n_code in codes.items():
+                statuses[code] = statuses.get(code, 0) + n_code
+
+    pool = [threading.Thread(target=worker, args=(i, n)) for i, n in enumerate(per_thread)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return {"latencies": latencies, "statuses": statuses}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rsvps", type=int, default=6000)
+    parser.add_argument("--events", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--database", default="bloc_bench_events")
+    args = parser.parse_args()
+
+    if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode != 0:
+        print("PostgreSQL is not reachable at 127.0.0.1: skipped")
+        return 0
+    fresh_database(args.database)
+    env = {
+        **os.environ,
+        "DATABASE_URL": pg_url(args.database),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-" + secrets.token_hex(24),
+        "BLOC_SECURE_TLS": "0",
+        "BLOC_TASK_BACKEND": "database",
+        "BLOC_STAFF_MFA_REQUIRED": "0",
+        "BLOC_LOG_LEVEL": "WARNING",
+        "DATABASE_CONN_MAX_AGE": "600",
+    }
+    subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    setup = subprocess.run(
+        [PY, "-c", "import django; django.setup()\n" + SETUP, str(args.events)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    slugs = json.loads(setup.stdout.strip().splitlines()[-1])
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            GUNICORN,
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "sync",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_for(port)
+        per_client = [
+            args.rsvps // args.clients + (1 if i < args.rsvps % args.clients else 0)
+            for i in range(args.clients)
+        ]
+        started = time.perf_counter()
+        with multiprocessing.Pool(args.clients) as pool:
+            results = pool.map(
+                client_process,
+                [(port, slugs, n, args.threads, i) for i, n in enumerate(per_client)],
+            )
+        elapsed = time.perf_counter() - started
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    latencies = [x for r in results for x in r["latencies"]]
+    statuses: dict[int, int] = {}
+    for r in results:
+        for code, n in r["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + n
+    accepted = statuses.get(201, 0)
+    counted = subprocess.run(
+        [
+            PY,
+            "-c",
+            "import django; django.setup()\n"
+            "from bloc.events.models import RSVP\n"
+            "from bloc.people.models import Person\n"
+            "print(RSVP.objects.count(), Person.objects.filter("
+            "email__endswith='@bench.bloc.test', source='event RSVP').count())",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    stored, people = int(counted[0]), int(counted[1])
+    rate = len(latencies) / elapsed if elapsed else 0.0
+    print(
+        f"RSVP spike: {len(latencies)} POSTs, {args.workers} gunicorn workers, "
+        f"{args.clients}x{args.threads} client connections, {args.events} events, PostgreSQL"
+    )
+    print(f"  throughput      {rate:8.0f} RSVPs/s over {elapsed:.1f} s")
+    print(
+        f"  latency (ms)    p50 {percentile(latencies, 0.5) * 1000:.0f}  "
+        f"p95 {percentile(latencies, 0.95) * 1000:.0f}  p99 {percentile(latencies, 0.99) * 1000:.0f}"
+    )
+    print(f"  HTTP statuses   {dict(sorted(statuses.items()))}")
+    print(
+        f"  stored RSVPs    {stored} (submitted and accepted: {accepted}; new people: {people}) "
+        f"-> {'OK' if stored == accepted == len(latencies) else 'MISMATCH'}"
+    )
+    return 0 if stored == accepted else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Forms validate input; services decide. Lengths are bounded and NUL bytes rejected."""
+
+import zoneinfo
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from bloc.core import geo
+from bloc.events.models import DayOfAction, Event, EventType, FollowUp
+
+RADII = [(5, "5 miles"), (10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
+COMMON_ZONES = [
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+]
+
+
+class SearchForm(forms.Form):
+    zip = forms.CharField(label="ZIP code", max_length=10, required=False)
+    radius = forms.TypedChoiceField(choices=RADII, coerce=int, initial=25, required=False)
+    type = forms.ChoiceField(
+        label="Type", choices=[("", "Any type"), *EventType.choices], required=False
+    )
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_zip(self) -> str:
+        value = self.cleaned_data["zip"]
+        if value and not geo.lookup(value):
+            raise ValidationError("Not a US ZIP code we know.")
+        return geo.normalize_zip(value)
+
+
+class RSVPForm(forms.Form):
+    timeslot = forms.ChoiceField(label="Shift")
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100, required=False)
+    email = forms.EmailField(max_length=254)
+    phone = forms.CharField(max_length=30, required=False)
+    zip_code = forms.CharField(label="ZIP code", max_length=10)
+    guests = forms.IntegerField(min_value=0, max_value=10, initial=0, required=False)
+    email_opt_in = forms.BooleanField(label="Email me about other actions near me", required=False)
+    sms_opt_in = forms.BooleanField(
+        label="Text me updates (message rates may apply)", required=False
+    )
+
+    def __init__(self, *args: Any, slots: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["timeslot"]
+        field.choices = [(str(s.pk), _slot_label(s)) for s in slots]
+        if len(slots) == 1:
+            self.fields["timeslot"].initial = str(slots[0].pk)
+
+    def clean_zip_code(self) -> str:
+        value = geo.normalize_zip(self.cleaned_data["zip_code"])
+        if not value:
+            raise ValidationError("Enter a five-digit ZIP code.")
+        return value
+
+
+def _slot_label(slot: Any) -> str:
+    tz = zoneinfo.ZoneInfo(slot.event.timezone)
+    start = slot.starts_at.astimezone(tz)
+    label = f"{start:%a %b %-d, %-I:%M %p}"
+    if slot.role:
+        label = f"{slot.role} · {label}"
+    if getattr(slot, "is_full", False):
+        label += " (full: waitlist)"
+    return label
+
+
+class WalkInForm(forms.Form):
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100, required=False)
+    email = forms.EmailField(max_length=254, required=False)
+    phone = forms.CharField(max_length=30, required=False)
+    zip_code = forms.CharField(label="ZIP code", max_length=10, required=False)
+    email_opt_in = forms.BooleanField(label="Agreed to email updates", required=False)
+    sms_opt_in = forms.BooleanField(label="Agreed to text messages", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("email") or data.get("phone")):
+            raise ValidationError("An email address or a phone number is needed.")
+        return data
+
+
+class OutcomesForm(forms.Form):
+    attendance_reported = forms.IntegerField(label="Attendance", min_value=0, required=False)
+    doors_knocked = forms.IntegerField(label="Doors knocked", min_value=0, required=False)
+    calls_made = forms.IntegerField(label="Calls made", min_value=0, required=False)
+    pledges = forms.IntegerField(label="Pledges", min_value=0, required=False)
+    signups = forms.IntegerField(label="Sign-ups", min_value=0, required=False)
+
+
+class SubmitEventForm(forms.Form):
+    day = forms.ModelChoiceField(
+        label="Day of action",
+        queryset=DayOfAction.objects.filter(is_published=True),
+        required=False,
+        empty_label="Not part of a day of action",
+    )
+    title = forms.CharField(max_length=200)
+    event_type = forms.ChoiceField(label="Type", choices=EventType.choices)
+    description = forms.CharField(widget=forms.Textarea, max_length=5000, required=False)
+    visibility = forms.ChoiceField(choices=Event.Visibility.choices, initial="public")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=[("", "From the ZIP code"), *[(z, z.replace("_", " ")) for z in COMMON_ZONES]],
+        required=False,
+    )
+    capacity = forms.IntegerField(min_value=1, max_value=100000, required=False)
+    is_virtual = forms.BooleanField(label="Virtual event", required=False)
+    virtual_url = forms.URLField(
+        label="Link for a virtual event", required=False, assume_scheme="https"
+    )
+    venue_name = forms.CharField(max_length=200, required=False)
+    address_line1 = forms.CharField(label="Address", max_length=200, required=False)
+    zip_code = forms.CharField(label="ZIP code", max_length=10, required=False)
+    host_name = forms.CharField(label="Your name", max_length=200)
+    host_email = forms.EmailField(label="Your email", max_length=254, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if any("\x00" in str(v) for v in data.values()):
+            raise ValidationError("Text cannot contain NUL characters.")
+        zip5 = geo.normalize_zip(data.get("zip_code"))
+        info = geo.lookup(zip5) if zip5 else None
+        if not data.get("is_virtual") and info is None:
+            self.add_error("zip_code", "Enter the US ZIP code where the event happens.")
+            return data
+        tz_name = data.get("timezone") or (info.timezone if info else "") or "America/New_York"
+        if tz_name not in zoneinfo.available_timezones():
+            tz_name = "America/New_York"
+        data["tz"] = tz_name
+        if data.get("date") and data.get("start_time") and data.get("end_time"):
+            tz = zoneinfo.ZoneInfo(tz_name)
+            data["starts_at"] = datetime.combine(data["date"], data["start_time"], tzinfo=tz)
+            data["ends_at"] = datetime.combine(data["date"], data["end_time"], tzinfo=tz)
+            if data["ends_at"] <= data["starts_at"]:
+                self.add_error("end_time", "The event must end after it starts.")
+        return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("approve", "Approve"),
+            ("changes", "Ask for changes"),
+            ("reject", "Reject"),
+        ]
+    )
+    note = forms.CharField(
+        label="Note to the host", widget=forms.Textarea, max_length=2000, required=False
+    )
+    trust_host = forms.BooleanField(label="Trust this host from now on", required=False)
+
+
+class FollowUpForm(forms.Form):
+    outcome = forms.ChoiceField(choices=FollowUp.Outcome.choices)
+    notes = forms.CharField(widget=forms.Textarea, max_length=2000, required=False)

@@ -1,0 +1,324 @@
+"""Reads of events. Public reads show approved events only; staff reads are scoped by chapter."""
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from bloc.accounts import selectors as roles
+from bloc.core import geo
+from bloc.events.models import (
+    RSVP,
+    ConflictFlag,
+    DayOfAction,
+    Event,
+    FollowUp,
+    HostLink,
+    Timeslot,
+)
+
+EARTH_MILES = 3958.8
+
+
+def conflict_miles() -> float:
+    return float(getattr(settings, "BLOC_EVENTS_CONFLICT_MILES", 1.0))
+
+
+def conflict_hours() -> float:
+    return float(getattr(settings, "BLOC_EVENTS_CONFLICT_HOURS", 3.0))
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def miles_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, q1, p2, q2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((q2 - q1) / 2) ** 2
+    return EARTH_MILES * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _bounding_box(lat: float, lon: float, miles: float) -> Q:
+    dlat = miles / 69.0
+    dlon = miles / max(1.0, 69.0 * math.cos(math.radians(lat)))
+    return Q(
+        latitude__gte=lat - dlat,
+        latitude__lte=lat + dlat,
+        longitude__gte=lon - dlon,
+        longitude__lte=lon + dlon,
+    )
+
+
+# --- Public reads ----------------------------------------------------------------------------
+
+
+def upcoming_public_events(now: datetime | None = None) -> QuerySet[Event]:
+    return Event.objects.filter(
+        status=Event.Status.APPROVED,
+        visibility=Event.Visibility.PUBLIC,
+        ends_at__gte=now or timezone.now(),
+    ).select_related("day")
+
+
+@dataclass(frozen=True)
+class Found:
+    event: Event
+    miles: float | None
+
+
+def search_events(
+    *,
+    zip_code: str = "",
+    radius_miles: float = 25,
+    event_type: str = "",
+    on_date: date | None = None,
+    day: DayOfAction | None = None,
+    limit: int = 200,
+) -> tuple[list[Found], geo.ZipInfo | None]:
+    """Upcoming public events, nearest first when a ZIP is given (virtual events after)."""
+    events = upcoming_public_events()
+    if event_type:
+        events = events.filter(event_type=event_type)
+    if day is not None:
+        events = events.filter(day=day)
+    if on_date is not None:
+        start = timezone.make_aware(datetime.combine(on_date, datetime.min.time()))
+        events = events.filter(starts_at__lt=start + timedelta(days=1), ends_at__gt=start)
+    origin = geo.lookup(zip_code) if zip_code else None
+    if origin is None:
+        return [Found(e, None) for e in events[:limit]], None
+    near = events.filter(_bounding_box(origin.latitude, origin.longitude, radius_miles))
+    found = []
+    for event in near:
+        assert event.latitude is not None and event.longitude is not None
+        miles = miles_between(origin.latitude, origin.longitude, event.latitude, event.longitude)
+        if miles <= radius_miles:
+            found.append(Found(event, round(miles, 1)))
+    found.sort(key=lambda f: (f.miles, f.event.starts_at))
+    found.extend(
+        Found(e, None) for e in events.filter(is_virtual=True)[: max(0, limit - len(found))]
+    )
+    return found[:limit], origin
+
+
+def published_days() -> QuerySet[DayOfAction]:
+    return DayOfAction.objects.filter(is_published=True)
+
+
+def day_for_public(slug: str) -> DayOfAction:
+    day = published_days().filter(slug=slug).first()
+    if day is None:
+        raise Http404("No such day of action.")
+    return day
+
+
+def event_for_public(slug: str) -> Event:
+    """Approved events, public or private (a private event is reachable by its link only)."""
+    event = (
+        Event.objects.filter(slug=slug, status__in=[Event.Status.APPROVED, Event.Status.CANCELLED])
+        .select_related("day", "chapter", "host_partner")
+        .first()
+    )
+    if event is None:
+        raise Http404("No such event.")
+    return event
+
+
+def slots_with_counts(event: Event) -> list[Timeslot]:
+    slots: list[Timeslot] = list(
+        event.timeslots.annotate(
+            confirmed_rsvps=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.CONFIRMED)),
+            confirmed_guests=Sum("rsvps__guests", filter=Q(rsvps__status=RSVP.Status.CONFIRMED)),
+        )
+    )
+    for slot in slots:
+        taken = slot.confirmed_rsvps + (slot.confirmed_guests or 0)  # type: ignore[attr-defined]
+        slot.seats_taken = taken  # type: ignore[attr-defined]
+        slot.is_full = slot.capacity is not None and taken >= slot.capacity  # type: ignore[attr-defined]
+    return slots
+
+
+def rsvp_for_cancel_token(token: str) -> RSVP:
+    rsvp = (
+        RSVP.objects.select_related("event", "timeslot")
+        .filter(cancel_token_hash=token_hash(token))
+        .first()
+    )
+    if rsvp is None:
+        raise Http404("No such RSVP.")
+    return rsvp
+
+
+def day_totals(day: DayOfAction) -> dict[str, int]:
+    """Live totals for a day of action: approved events, places, RSVPs, attendance, newcomers."""
+    events = Event.objects.filter(day=day, status=Event.Status.APPROVED)
+    places = events.filter(is_virtual=False).aggregate(
+        cities=Count("city", distinct=True), states=Count("state", distinct=True)
+    )
+    rsvps = RSVP.objects.filter(event__day=day, event__status=Event.Status.APPROVED)
+    people = rsvps.exclude(status=RSVP.Status.CANCELLED).aggregate(
+        rsvps=Count("id"), attended=Count("id", filter=Q(checked_in_at__isnull=False))
+    )
+    return {
+        "events": events.count(),
+        "cities": places["cities"],
+        "states": places["states"],
+        "rsvps": people["rsvps"],
+        "attendance": people["attended"],
+        "new_volunteers": FollowUp.objects.filter(event__day=day).count(),
+    }
+
+
+# --- Host link -------------------------------------------------------------------------------
+
+
+def host_link_for(token: str) -> HostLink:
+    """The live host link with this token; revoked or unknown links are a 404."""
+    link = (
+        HostLink.objects.select_related("event", "event__day")
+        .filter(token_hash=token_hash(token), revoked_at__isnull=True)
+        .first()
+    )
+    if link is None:
+        raise Http404("This host link does not work any more.")
+    return link
+
+
+def rsvps_for_host(event: Event, *, query: str = "") -> QuerySet[RSVP]:
+    rsvps = (
+        RSVP.objects.filter(event=event)
+        .exclude(status=RSVP.Status.CANCELLED)
+        .select_related("person", "timeslot")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    if query:
+        terms = Q()
+        for word in query.split()[:3]:
+            terms &= (
+                Q(person__first_name__icontains=word)
+                | Q(person__last_name__icontains=word)
+                | Q(person__email__icontains=word)
+            )
+        rsvps = rsvps.filter(terms)
+    return rsvps
+
+
+# --- Staff reads -----------------------------------------------------------------------------
+
+
+def events_managed_by(actor: Any) -> QuerySet[Event]:
+    if roles.is_national_admin(actor):
+        return Event.objects.all()
+    chapter_ids = roles.organized_chapter_ids(actor)
+    if not chapter_ids:
+        return Event.objects.none()
+    return Event.objects.filter(chapter_id__in=chapter_ids)
+
+
+def moderation_queue(actor: Any) -> QuerySet[Event]:
+    return (
+        events_managed_by(actor)
+        .filter(status__in=[Event.Status.PENDING, Event.Status.CHANGES_REQUESTED])
+        .select_related("day", "chapter")
+        .annotate(flag_count=Count("conflict_flags"))
+        .order_by("starts_at", "pk")
+    )
+
+
+def event_for_staff(actor: Any, pk: Any) -> Event:
+    try:
+        return (
+            events_managed_by(actor)
+            .select_related("day", "chapter", "host_partner")
+            .get(pk=int(pk))
+        )
+    except (Event.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such event.") from None
+
+
+def conflicts_for(event: Event) -> QuerySet[ConflictFlag]:
+    return ConflictFlag.objects.filter(event=event).select_related("other", "other__day")
+
+
+def nearby_approved(event: Event) -> list[tuple[Event, float, float]]:
+    """Approved in-person events within the configured distance and time of `event`.
+
+    Times are compared as instants (stored in UTC), so events in different time zones compare
+    correctly; the gap is 0 when the two events overlap.
+    """
+    if event.is_virtual or event.latitude is None or event.longitude is None:
+        return []
+    window = timedelta(hours=conflict_hours())
+    miles = conflict_miles()
+    candidates = (
+        Event.objects.filter(status=Event.Status.APPROVED, is_virtual=False)
+        .exclude(pk=event.pk)
+        .filter(starts_at__lt=event.ends_at + window, ends_at__gt=event.starts_at - window)
+        .filter(_bounding_box(event.latitude, event.longitude, miles))
+    )
+    found = []
+    for other in candidates:
+        assert other.latitude is not None and other.longitude is not None
+        distance = miles_between(event.latitude, event.longitude, other.latitude, other.longitude)
+        gap = max(
+            timedelta(0), other.starts_at - event.ends_at, event.starts_at - other.ends_at
+        ).total_seconds()
+        if distance < miles and gap < window.total_seconds():
+            found.append((other, round(distance, 2), round(gap / 3600, 2)))
+    return sorted(found, key=lambda item: item[1])
+
+
+def pending_near(event: Event) -> list[tuple[Event, float, float]]:
+    """Pending submissions that an approval of `event` puts in conflict."""
+    if event.is_virtual or event.latitude is None or event.longitude is None:
+        return []
+    found = []
+    pending = Event.objects.filter(
+        status__in=[Event.Status.PENDING, Event.Status.CHANGES_REQUESTED], is_virtual=False
+    ).exclude(pk=event.pk)
+    window = timedelta(hours=conflict_hours())
+    pending = pending.filter(
+        starts_at__lt=event.ends_at + window, ends_at__gt=event.starts_at - window
+    ).filter(_bounding_box(event.latitude, event.longitude, conflict_miles()))
+    for other in pending:
+        for approved, distance, gap in nearby_approved(other):
+            if approved.pk == event.pk:
+                found.append((other, distance, gap))
+    return found
+
+
+def follow_ups_for(actor: Any, *, status: str = FollowUp.Status.OPEN) -> QuerySet[FollowUp]:
+    follow_ups = FollowUp.objects.select_related("person", "chapter", "event").filter(
+        person__merged_into__isnull=True
+    )
+    if status:
+        follow_ups = follow_ups.filter(status=status)
+    if roles.is_national_admin(actor):
+        return follow_ups
+    return follow_ups.filter(chapter_id__in=roles.organized_chapter_ids(actor))
+
+
+def follow_up_for(actor: Any, pk: Any) -> FollowUp:
+    try:
+        return follow_ups_for(actor, status="").get(pk=int(pk))
+    except (FollowUp.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such follow-up.") from None
+
+
+def conversion_by_event(actor: Any) -> list[Any]:
+    """New volunteers and how many joined, per event, within the reader's scope."""
+    return list(
+        follow_ups_for(actor, status="")
+        .values("event__title", "event__day__name", "chapter__name")
+        .annotate(
+            volunteers=Count("id"),
+            joined=Count("id", filter=Q(outcome=FollowUp.Outcome.JOINED)),
+        )
+        .order_by("-volunteers")[:50]
+    )
