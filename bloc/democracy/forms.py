@@ -48,9 +48,15 @@ class BallotForm(forms.Form):
 class CastForm(forms.Form):
     """Yes/no: one radio; approval: checkboxes; ranked: a rank number per option."""
 
-    def __init__(self, *args: Any, ballot: Ballot, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ballot: Ballot, with_code: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ballot = ballot
+        if with_code:
+            self.fields["code"] = forms.CharField(
+                max_length=40,
+                label="Your voting code",
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            )
         self.labels = list(ballot.options.values_list("label", flat=True))
         choices = list(enumerate(self.labels))
         if ballot.method == Ballot.Method.YES_NO:

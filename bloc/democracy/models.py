@@ -362,3 +362,16 @@ class Comment(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+
+class VotingCode(models.Model):
+    """A personal voting code for a roll entry (by email, or printed and mailed). Only its
+    SHA-256 is stored; the code itself is sent once and never kept."""
+
+    roll_entry = models.OneToOneField(
+        VoterRollEntry, on_delete=models.PROTECT, related_name="voting_code"
+    )
+    code_sha256 = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Voting code for roll entry #{self.roll_entry_id}"

@@ -75,6 +75,14 @@ def published_ballot_for(actor: Any, pk: Any) -> Ballot:
     return ballot
 
 
+def ballot_open_for_codes(pk: Any) -> Ballot:
+    """Open ballots accept personal codes from anyone who holds one; nothing else is shown."""
+    try:
+        return Ballot.objects.get(pk=int(pk), status=Ballot.Status.OPEN)
+    except (Ballot.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such ballot.") from None
+
+
 def roll_entry_for(actor: Any, ballot: Ballot) -> VoterRollEntry | None:
     own = people.own_person(actor)
     if own is None:

@@ -1,5 +1,6 @@
 """Thin views: a form validates, a selector fetches the scoped object, one service acts."""
 
+import csv
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bloc.accounts import selectors as roles
+from bloc.core.csvsafe import safe_cell
 from bloc.democracy import clock, forms, permissions, selectors, services
 from bloc.democracy.models import Ballot
 from bloc.people import selectors as people_selectors
@@ -461,3 +463,58 @@ def proposal_ballot(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("democracy:proposal-detail", proposal.pk)
     messages.success(request, f"{len(ballots)} ballot(s) drafted; give notice when ready.")
     return redirect("democracy:ballot-manage", ballots[-1].pk)
+
+
+@login_required
+@require_POST
+def ballot_codes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue personal voting codes: emailed where we have an address; for the others a CSV to
+    print and mail, returned once (the codes are stored only as hashes)."""
+    ballot = selectors.managed_ballot_for(request.user, pk)
+    try:
+        printable = services.issue_voting_codes(actor=request.user, ballot=ballot)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("democracy:ballot-manage", ballot.pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-mail-codes.csv"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    writer.writerow(["name", "address_line1", "address_line2", "city", "state", "zip", "code"])
+    for entry, code in printable:
+        person = entry.person
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    person.full_name,
+                    person.address_line1,
+                    person.address_line2,
+                    person.city,
+                    person.state,
+                    person.zip_code,
+                    code,
+                )
+            ]
+        )
+    return response
+
+
+def ballot_vote_by_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """Vote with a personal code, without signing in (members reached by email or by mail)."""
+    ballot = selectors.ballot_open_for_codes(pk)
+    form = forms.CastForm(request.POST or None, ballot=ballot, with_code=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tracker = services.cast_with_code(
+                code=form.cleaned_data["code"], ballot=ballot, choice=form.choice()
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        except PermissionDenied as exc:
+            form.add_error("code", str(exc))
+        else:
+            return render(
+                request, "democracy/ballot_receipt.html", {"ballot": ballot, "tracker": tracker}
+            )
+    return render(request, "democracy/ballot_vote_by_code.html", {"ballot": ballot, "form": form})

@@ -1,6 +1,7 @@
 """The only write path for ballots. Keyword-only arguments, `actor=`, one transaction and one
 audit event each (casting excepted: see docs/decisions/0201-ballot-secrecy.md)."""
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -24,6 +25,7 @@ from bloc.democracy.models import (
     Participation,
     SealedBallot,
     VoterRollEntry,
+    VotingCode,
 )
 from bloc.democracy.signals import result_certified
 from bloc.democracy.tally import TallyError
@@ -445,3 +447,67 @@ def apportion_delegates(
         )
         audit.delegates_apportioned(actor=actor, apportionment=adopted)
     return adopted
+
+
+def _code_hash(code: str) -> str:
+    normalized = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(f"bloc-voting-code-v1:{normalized}".encode()).hexdigest()
+
+
+def issue_voting_codes(*, actor: Any, ballot: Ballot) -> list[tuple[VoterRollEntry, str]]:
+    """Give every roll entry without a code a personal voting code. Members with an email
+    address get theirs by email; the codes of the others are returned, once, for printing and
+    mailing. Codes are stored only as hashes."""
+    _require_manager(actor, ballot.chapter_id)
+    printable: list[tuple[VoterRollEntry, str]] = []
+    with transaction.atomic():
+        ballot = _locked(ballot, Ballot.Status.ROLL_FROZEN, Ballot.Status.OPEN)
+        entries = list(
+            VoterRollEntry.objects.filter(ballot=ballot, voting_code__isnull=True).select_related(
+                "person"
+            )
+        )
+        issued = []
+        emailed = 0
+        vote_url = settings.SITE_URL.rstrip("/") + reverse(
+            "democracy:ballot-vote-by-code", args=[ballot.pk]
+        )
+        for entry in entries:
+            code = "-".join(secrets.token_hex(2).upper() for _ in range(5))
+            issued.append(VotingCode(roll_entry=entry, code_sha256=_code_hash(code)))
+            if entry.person.email:
+                emailed += 1
+                send_email_on_commit(
+                    to=[entry.person.email],
+                    subject=f"Your voting code: {ballot.title}",
+                    body=(
+                        f"You may vote in “{ballot.title}” from {ballot.opens_at:%B %d, %Y %H:%M} "
+                        f"to {ballot.closes_at:%B %d, %Y %H:%M} UTC.\n\n"
+                        f"Your personal voting code: {code}\n\nVote at {vote_url}\n\n"
+                        "Keep this code private: it can be used once. You can also vote by "
+                        "signing in.\n"
+                    ),
+                )
+            else:
+                printable.append((entry, code))
+        VotingCode.objects.bulk_create(issued, batch_size=2000)
+        audit.ballot_step(
+            actor=actor,
+            ballot=ballot,
+            step="codes_issued",
+            emailed=emailed,
+            printed=len(printable),
+        )
+    return printable
+
+
+def cast_with_code(*, code: str, ballot: Ballot, choice: Sequence[int]) -> str:
+    """Vote with a personal code (no sign-in). Returns the tracker."""
+    found = (
+        VotingCode.objects.select_related("roll_entry", "roll_entry__person")
+        .filter(code_sha256=_code_hash(code), roll_entry__ballot=ballot)
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied("That voting code is not valid for this ballot.")
+    return record_vote(ballot=ballot, entry=found.roll_entry, choice=choice)

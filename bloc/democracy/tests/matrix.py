@@ -113,6 +113,25 @@ ROWS = [
         note="no record while voting",
     ),
     Row(
+        "democracy:ballot-codes",
+        _url("democracy:ballot-codes", _open_national),
+        expect(admin=200),
+        method="post",
+        note="issues codes once; the printable CSV comes back",
+    ),
+    Row(
+        "democracy:ballot-vote-by-code",
+        _url("democracy:ballot-vote-by-code", _open_national),
+        expect(anon=200, **EVERYONE),
+        note="an open ballot takes personal codes from anyone holding one",
+    ),
+    Row(
+        "democracy:ballot-vote-by-code",
+        _url("democracy:ballot-vote-by-code", _draft_b),
+        expect(anon=404),
+        note="not open: nothing shown",
+    ),
+    Row(
         "democracy:ballot-manage",
         _url("democracy:ballot-manage", _open_national),
         expect(admin=200),
