@@ -30,9 +30,8 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
             )
             return [row[0] for row in cursor.fetchall()]
         quoted = connection.ops.quote_name(table)
-        cursor.execute(
-            f"SELECT COALESCE(MAX({connection.ops.quote_name(pk.column)}), 0) FROM {quoted}"
-        )
+        pk_column = connection.ops.quote_name(str(pk.column))
+        cursor.execute(f"SELECT COALESCE(MAX({pk_column}), 0) FROM {quoted}")
         start = int(cursor.fetchone()[0]) + 1
     return list(range(start, start + count))
 
@@ -69,9 +68,9 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> in
     # Dates and times repeat across rows (one import time, a few thousand join dates):
     # convert each distinct value once.
     converted: dict[tuple[str, Any], Any] = {}
-    tuples = []
+    tuples: list[tuple[Any, ...]] = []
     for row in rows:
-        values = []
+        values: list[Any] = []
         for name in names:
             value = row.get(name, defaults[name])
             if name in converters and value is not None:
@@ -82,17 +81,17 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> in
             values.append(value)
         tuples.append(tuple(values))
     table = model._meta.db_table
-    columns = [f.column for f in fields]
+    columns = [str(f.column) for f in fields]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             from psycopg import sql
 
             statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-                sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+                sql.Identifier(table), sql.SQL(", ").join([sql.Identifier(c) for c in columns])
             )
             with cursor.cursor.copy(statement) as copy:
-                for values in tuples:
-                    copy.write_row(values)
+                for row_values in tuples:
+                    copy.write_row(row_values)
         else:
             quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
             marks = ", ".join(["%s"] * len(columns))
