@@ -411,13 +411,12 @@ def _parse_chunk(
         val[live] = val[live] * 10 + (a[at].astype(np.int64) - 48)
         live = live[digit[at + 2]]
         k += 1
+    # A token opens its line when a line break precedes it. An indented line is then
+    # taken as part of the line before, whose closing 0 falls mid-line: the zero count
+    # below declines it, and the careful parser reads the file.
     first = np.empty(n_tok, dtype=bool)
     first[0] = True
-    if b"\n " in buf or b"\n\t" in buf:  # indented lines: find each token's line
-        line = np.cumsum(a == 10, dtype=np.int32)[starts]
-        np.not_equal(line[1:], line[:-1], out=first[1:])
-    else:  # a token opens its line exactly when a line break precedes it
-        np.equal(a[starts[1:] - 1], 10, out=first[1:])
+    np.equal(a[starts[1:] - 1], 10, out=first[1:])
     f_idx = np.flatnonzero(first)
     l_idx = np.empty_like(f_idx)
     l_idx[:-1] = f_idx[1:] - 1
@@ -448,11 +447,18 @@ def _chunk_keys(
         int(val.max()) > n_cand and int(np.where(first, 0, val).max()) > n_cand
     ):
         return None  # more marks than candidates (so a repeat), or a mark out of range
+    # Horner over rank positions: the j-th mark of a line is token f_idx + j; past the last
+    # mark the index stops at the closing 0, which adds nothing.
     base = n_cand + 1
-    # place value of a mark at each line position: 0 for the multiplier and the closing 0
-    place = np.zeros(n_cand + 2, dtype=np.int64)
-    place[1 : n_cand + 1] = base ** np.arange(n_cand - 1, -1, -1, dtype=np.int64)
-    return np.add.reduceat(val * place[_positions(first, f_idx)], f_idx), val[f_idx]
+    l_idx = np.empty_like(f_idx)
+    l_idx[:-1] = f_idx[1:] - 1
+    l_idx[-1] = val.size - 1
+    key = np.zeros(f_idx.size, dtype=np.int64)
+    for j in range(1, longest + 1):
+        key *= base
+        key += val[np.minimum(f_idx + j, l_idx)]
+    key *= base ** (n_cand - longest)
+    return key, val[f_idx]
 
 
 def _chunk_rows(

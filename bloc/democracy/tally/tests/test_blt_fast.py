@@ -58,7 +58,6 @@ def test_fast_reader_takes_plain_files_and_matches_careful_parser() -> None:
         ["1 1 2 0\n", "\n", "2 2 0\n"],  # a blank line among the ballots
         ["1 1 2 0\r\n", "2 2 0\r\n"],  # Windows line ends
         ["1 1 2 0  \n", "2\t2 0\n"],  # trailing blanks, tabs
-        ["  1 1 2 0\n", "2 2 0\n"],  # an indented ballot line
         ["007 1 2 0\n", "1 02 0\n"],  # leading zeros in numbers
     ],
 )
@@ -90,6 +89,14 @@ def test_bad_files_decline_the_fast_path_and_report_the_line(
     with pytest.raises(BallotFileError) as err:
         blt.parse_blt(text, path="bad.blt")
     assert err.value.line == line and reason in err.value.reason
+
+
+def test_indented_lines_go_to_the_careful_parser() -> None:
+    text = blt_text(3, ["1 1 2 0\n", "  2 2 0\n", "\t1 3 0\n"])
+    assert fast(text) is None
+    profile = blt.parse_blt(text)
+    same(profile, careful(text))
+    assert profile.first_preferences().tolist() == [1, 2, 1]
 
 
 def test_many_candidates_use_the_row_path(monkeypatch: pytest.MonkeyPatch) -> None:
