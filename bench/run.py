@@ -17,6 +17,8 @@ def main() -> int:
     subprocess.run([PY, str(ROOT / "tally.py"), "--sizes", "100000", "1000000"], check=True)
     print("\n== people CSV import")
     subprocess.run([PY, str(ROOT / "people" / "import_people.py"), "--rows", "100000"], check=True)
+    print("\n== events: spike of public RSVPs over HTTP (gunicorn, PostgreSQL)")
+    subprocess.run([PY, str(ROOT / "events" / "rsvp_spike.py"), "--rsvps", "6000"], check=True)
     return 0
 
 
