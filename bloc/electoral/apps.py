@@ -9,7 +9,7 @@ class ElectoralConfig(AppConfig):
     def ready(self) -> None:
         from bloc.core.navigation import MenuEntry, register_menu
         from bloc.democracy.signals import result_certified
-        from bloc.electoral import permissions, services
+        from bloc.electoral import dashboard, permissions, seeds, services  # noqa: F401
 
         register_menu(
             MenuEntry(

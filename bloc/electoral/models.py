@@ -89,7 +89,11 @@ class Race(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(runoff_rule="threshold")
-                | Q(runoff_threshold_percent__gte=1, runoff_threshold_percent__lte=99),
+                | Q(
+                    runoff_threshold_percent__isnull=False,
+                    runoff_threshold_percent__gte=1,
+                    runoff_threshold_percent__lte=99,
+                ),
                 name="race_runoff_threshold_set",
             ),
             models.UniqueConstraint(

@@ -2,6 +2,7 @@
 and the endorsement pipeline (endorsements.py)."""
 
 from bloc.electoral.services.endorsements import (
+    DOSSIER_FIELDS,
     FirewallViolation,
     add_seat,
     advance_endorsement,
@@ -52,6 +53,7 @@ from bloc.electoral.services.races import (
 )
 
 __all__ = [
+    "DOSSIER_FIELDS",
     "FirewallViolation",
     "add_seat",
     "advance_endorsement",
