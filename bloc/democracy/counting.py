@@ -62,11 +62,34 @@ def count(
         title=_clean(title),
         seats=seats,
     )
-    blt = dumps_blt(profile, seats=seats)
-    raw = blt.encode()
+    return count_file(
+        dumps_blt(profile, seats=seats).encode(),
+        method=method,
+        seats=seats,
+        stv_rule=stv_rule,
+        threshold=threshold,
+        quorum_share=quorum_share,
+        electorate=electorate,
+        max_marks=max_marks,
+    )
+
+
+def count_file(
+    raw: bytes,
+    *,
+    method: str,
+    seats: int,
+    stv_rule: str,
+    threshold: str,
+    quorum_share: Fraction,
+    electorate: int,
+    max_marks: int | None,
+) -> Count:
+    """Count a published ballot file (also how `bloc verify` recounts a record)."""
+    blt = raw.decode()
     sha = hashlib.sha256(raw).hexdigest()
     parsed = parse_blt(raw)
-    turnout = len(choices)
+    turnout = parsed.n_ballots + parsed.blank
     quorum_met = turnout >= quorum_share * electorate
     if method == "yes_no":
         first = parsed.first_preferences()

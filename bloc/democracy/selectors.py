@@ -18,6 +18,7 @@ from bloc.democracy.models import (
     SealedBallot,
     VoterRollEntry,
 )
+from bloc.democracy.verify import board_digest
 from bloc.people import selectors as people
 from bloc.people.models import Chapter
 
@@ -124,15 +125,9 @@ def roll_fingerprint(ballot: Ballot) -> str:
 
 
 def board_fingerprint(ballot: Ballot) -> str:
-    """SHA-256 over the bulletin board: every tracker with its ciphertext's hash, sorted."""
-    digest = hashlib.sha256(f"bloc-board-v1\nballot {ballot.pk}\n".encode())
-    for tracker, ciphertext in (
-        SealedBallot.objects.filter(ballot=ballot)
-        .order_by("tracker")
-        .values_list("tracker", "ciphertext")
-    ):
-        digest.update(f"{tracker},{hashlib.sha256(bytes(ciphertext)).hexdigest()}\n".encode())
-    return digest.hexdigest()
+    """SHA-256 over the bulletin board (see verify.board_digest), recomputable from the record."""
+    rows = SealedBallot.objects.filter(ballot=ballot).values_list("tracker", "ciphertext")
+    return board_digest(ballot.pk, ((t, bytes(c)) for t, c in rows))
 
 
 def board(ballot: Ballot, *, tracker: str = "") -> QuerySet[SealedBallot]:
@@ -301,6 +296,7 @@ def election_record(ballot: Ballot) -> dict[str, Any]:
             "method": ballot.method,
             "seats": ballot.seats,
             "stv_rule": ballot.stv_rule,
+            "max_marks": ballot.max_marks,
             "threshold": ballot.threshold,
             "quorum_share": str(ballot.quorum_share),
             "scope": ballot.chapter.name if ballot.chapter else "national",
