@@ -77,8 +77,23 @@ class PeriodicJob:
     every: timedelta
 
 
+@dataclass(frozen=True)
+class SharedDataSource:
+    """Data an app can share with a partner organization under a data-sharing agreement.
+
+    `rows(partner_id, since, until)` returns an iterable of dicts (column -> value) about people
+    that came to the organization through that partner (e.g. RSVPs from the partner's link). The
+    coalition app decides *whether* a liaison may see a kind (an active agreement); the owning app
+    decides *what* the rows are. Columns are listed so an export has a stable header."""
+
+    label: str
+    columns: tuple[str, ...]
+    rows: Callable[..., Any]
+
+
 dashboard_widgets: Registry[DashboardWidget] = Registry("dashboard widget")
 audiences: Registry[Audience] = Registry("audience")
 exports: Registry[Export] = Registry("export")
 seeds: Registry[Seed] = Registry("seed")
 periodic_jobs: Registry[PeriodicJob] = Registry("periodic job")
+shared_data: Registry[SharedDataSource] = Registry("shared data source")
