@@ -630,3 +630,30 @@ class Condition(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class RecordedVote(models.Model):
+    """An endorsed elected's vote measured against a plank: the lines of their report card."""
+
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.PROTECT, related_name="votes")
+    plank = models.ForeignKey(Plank, on_delete=models.PROTECT, related_name="+")
+    measure = models.CharField(max_length=200, help_text="The bill or roll call.")
+    voted_on = models.DateField()
+    position = models.CharField(
+        max_length=10, choices=[(p.value, p.label) for p in Position if p != Position.UNKNOWN]
+    )
+    source_url = models.URLField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-voted_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidacy", "plank", "measure"], name="recorded_vote_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} ({self.voted_on})"

@@ -153,3 +153,31 @@ def slate_cycles() -> list[int]:
 
 def races_for(actor: Any) -> QuerySet[Race]:
     return Race.objects.select_related("election").order_by("-election__cycle", "state", "office")
+
+
+def report_card(candidacy_id: Any) -> dict[str, Any]:
+    """Public: the recorded votes of an elected the organization endorses, against the planks."""
+    try:
+        endorsement = (
+            Endorsement.objects.filter(
+                candidacy_id=int(candidacy_id),
+                candidacy__status="won",
+                stage__in=[Stage.ENDORSED, Stage.SUSPENDED, Stage.RESCISSION_REQUESTED],
+            )
+            .select_related("candidacy__candidate", "candidacy__race__election")
+            .order_by("-scope")
+            .first()
+        )
+    except (ValueError, TypeError):
+        endorsement = None
+    if endorsement is None:
+        raise Http404("No report card.")
+    candidacy = endorsement.candidacy
+    votes = list(candidacy.votes.select_related("plank"))
+    against = [v for v in votes if v.position == "opposes"]
+    return {
+        "candidacy": candidacy,
+        "votes": votes,
+        "against": len(against),
+        "alignment": program.alignment(Stance.HolderType.CANDIDATE, candidacy.candidate_id),
+    }

@@ -14,5 +14,6 @@ urlpatterns = [
     path("fec-import/", views.fec_import, name="fec-import"),
     path("slate/", views.slate_index, name="slate-index"),
     path("slate/<int:cycle>/", views.slate, name="slate"),
+    path("report-cards/<int:candidacy_pk>/", views.report_card, name="report-card"),
     path("answer/<str:token>/", views.questionnaire_answer, name="questionnaire-answer"),
 ]

@@ -359,3 +359,7 @@ def fec_import(request: HttpRequest) -> HttpResponse:
     return render(
         request, "electoral/fec_import.html", {"form": form, "result": result, "Stage": Stage}
     )
+
+
+def report_card(request: HttpRequest, candidacy_pk: int) -> HttpResponse:
+    return render(request, "electoral/report_card.html", selectors.report_card(candidacy_pk))

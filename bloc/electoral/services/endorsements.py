@@ -27,11 +27,14 @@ from bloc.electoral.models import (
     EndorsementStep,
     PetitionSignature,
     QuestionnaireResponse,
+    RecordedVote,
     Stage,
     TendencyAffiliation,
 )
 from bloc.people import selectors as people
 from bloc.people.models import Chapter, Person
+from bloc.program import services as program
+from bloc.program.models import Position, Stance
 
 Scope = EndorsementPolicy.Scope
 SUBJECT = "electoral.endorsement"
@@ -834,3 +837,50 @@ def share_campaign_data(*, actor: Any, source: Endorsement, target: Endorsement,
             source_id=source.pk,
             what=what[:80],
         )
+
+
+# Report cards ---------------------------------------------------------------------------------
+
+
+def record_elected_vote(
+    *,
+    actor: Any,
+    endorsement: Endorsement,
+    plank: Any,
+    measure: str,
+    voted_on: Any,
+    position: str,
+    source_url: str = "",
+) -> RecordedVote:
+    """An endorsed candidate who won casts a vote in office; it joins their report card and
+    becomes their stance on the plank (a vote outweighs a questionnaire answer)."""
+    _require(permissions.can_manage(actor, endorsement))
+    if position not in (Position.SUPPORTS, Position.PARTIAL, Position.OPPOSES):
+        raise ValidationError("A recorded vote is for, partly for, or against the plank.")
+    with transaction.atomic():
+        endorsement = _lock(
+            endorsement, Stage.ENDORSED, Stage.SUSPENDED, Stage.RESCISSION_REQUESTED
+        )
+        if endorsement.candidacy.status != Candidacy.Status.WON:
+            raise ValidationError("Report cards are kept for endorsed candidates who won.")
+        candidate = endorsement.candidacy.candidate
+        vote = RecordedVote.objects.create(
+            candidacy=endorsement.candidacy,
+            plank=plank,
+            measure=measure.strip()[:200],
+            voted_on=voted_on,
+            position=position,
+            source_url=source_url,
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        program.record_stance(
+            actor=actor,
+            plank=plank,
+            holder_type=Stance.HolderType.CANDIDATE,
+            holder_id=candidate.pk,
+            holder_name=candidate.full_name,
+            position=position,
+            source=Stance.Source.VOTE,
+            source_detail=f"{vote.measure}, {voted_on:%d %b %Y}",
+        )
+    return vote

@@ -83,7 +83,25 @@ def _token(p):
     return services.send_questionnaire(actor=None, endorsement=e, questionnaire=questionnaire)[1]
 
 
+def _elected_b(p):
+    """Chapter B's endorsed candidate who won: a public report card."""
+    from bloc.electoral import services
+    from bloc.electoral.models import Endorsement
+
+    _endorsed_b(p)
+    candidacy = Endorsement.objects.get(chapter=p.chapter_b).candidacy
+    for status in ("declared", "filed", "on_ballot", "won"):
+        services.move_candidacy(actor=None, candidacy=candidacy, status=status)
+    return candidacy.pk
+
+
 ROWS = [
+    Row(
+        "electoral:report-card",
+        lambda p: reverse("electoral:report-card", args=[_elected_b(p)]),
+        expect(anon=200, **EVERYONE),
+        note="public for endorsed electeds",
+    ),
     Row(
         "electoral:slate-index",
         lambda p: reverse("electoral:slate-index"),

@@ -111,3 +111,26 @@ def test_an_admin_imports_the_fec_file(client, personas):
     assert "2 created, 0 updated, 3 skipped." in page.content.decode()
     assert FecImport.objects.get().imported_by == personas.admin
     assert Candidate.objects.filter(fec_candidate_id="H6NY12001").exists()
+
+
+def test_a_report_card_lists_an_electeds_votes_against_the_program(client, personas):
+    from datetime import date
+
+    w = world(personas)
+    e = _endorsed(personas, w)
+    report = reverse("electoral:report-card", args=[w.candidacy.pk])
+    assert client.get(report).status_code == 404  # not elected yet
+    for status in ("filed", "on_ballot", "won"):
+        services.move_candidacy(actor=None, candidacy=w.candidacy, status=status)
+    services.record_elected_vote(
+        actor=personas.organizer_a,
+        endorsement=e,
+        plank=w.planks[1],
+        measure="H.R. 20, final passage",
+        voted_on=date(2027, 3, 9),
+        position="opposes",
+    )
+    page = client.get(report).content.decode()
+    assert "H.R. 20, final passage" in page and "1 against it" in page
+    assert "50%" in page  # supports Medicare for All, now opposes the PRO Act by vote
+    assert "Report card" in client.get(reverse("electoral:slate", args=[2026])).content.decode()
