@@ -51,3 +51,13 @@ def can_see_assessments(user: Any, endorsement: Any) -> bool:
 
 def can_import(user: Any) -> bool:
     return roles.is_national_admin(user)
+
+
+def can_advance(user: Any, endorsement: Any) -> bool:
+    """National preparation stages are the applying chapter's; the assessment is the
+    committee's or the admins'; everything else is for whoever manages the endorsement."""
+    if endorsement.stage in ("application", "one_on_one", "questionnaire", "dossier"):
+        return can_prepare(user, endorsement)
+    if endorsement.stage == "assessment":
+        return can_manage(user, endorsement) or is_on_committee(user, endorsement.committee_id)
+    return can_manage(user, endorsement)

@@ -139,6 +139,7 @@ def endorsement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": response.answers.select_related("question") if response else [],
             "link": link,
             "can_manage": permissions.can_manage(user, endorsement),
+            "can_advance": permissions.can_advance(user, endorsement),
             "can_prepare": can_prepare,
             "can_see_dossier": permissions.can_see_dossier(user, endorsement),
             "can_see_assessments": permissions.can_see_assessments(user, endorsement),

@@ -2,6 +2,7 @@
 
 Every move goes through `_move`, which records who decided, when and under which rule."""
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -36,6 +37,7 @@ from bloc.people.models import Chapter, Person
 from bloc.program import services as program
 from bloc.program.models import Position, Stance
 
+logger = logging.getLogger(__name__)
 Scope = EndorsementPolicy.Scope
 SUBJECT = "electoral.endorsement"
 RESCISSION_SUBJECT = "electoral.rescission"
@@ -352,25 +354,10 @@ def preflight(endorsement: Endorsement) -> list[str]:
     return problems
 
 
-def _may_advance(actor: Any, endorsement: Endorsement) -> bool:
-    if endorsement.stage in (
-        Stage.APPLICATION,
-        Stage.ONE_ON_ONE,
-        Stage.QUESTIONNAIRE,
-        Stage.DOSSIER,
-    ):
-        return permissions.can_prepare(actor, endorsement)
-    if endorsement.stage == Stage.ASSESSMENT:
-        return permissions.can_manage(actor, endorsement) or permissions.is_on_committee(
-            actor, endorsement.committee_id
-        )
-    return permissions.can_manage(actor, endorsement)
-
-
 def advance_endorsement(*, actor: Any, endorsement: Endorsement, note: str = "") -> Endorsement:
     with transaction.atomic():
         endorsement = _lock(endorsement)
-        _require(_may_advance(actor, endorsement))
+        _require(permissions.can_advance(actor, endorsement))
         problems = preflight(endorsement)
         target = next_stage(endorsement)
         if problems or target is None:
@@ -634,15 +621,23 @@ def ratify_endorsement(
 def on_result_certified(
     sender: Any, *, ballot: Ballot, subject_type: str, subject_id: str, passed: Any, **kwargs: Any
 ) -> None:
+    """React to democracy's certified result. Runs after democracy's commit, so a ballot that no
+    longer matches its endorsement (e.g. closed meanwhile) is logged and left alone."""
     if subject_type not in (SUBJECT, RESCISSION_SUBJECT) or passed is None:
         return
     endorsement = Endorsement.objects.filter(pk=int(subject_id)).first()
-    if endorsement is None:
-        return
     if subject_type == SUBJECT:
-        apply_vote_result(endorsement=endorsement, ballot=ballot, passed=bool(passed))
+        if endorsement is None or endorsement.ballot_id != ballot.pk:
+            logger.warning("Certified ballot %s matches no endorsement awaiting it.", ballot.pk)
+            return
+        if endorsement.stage == Stage.MEMBER_VOTE:
+            apply_vote_result(endorsement=endorsement, ballot=ballot, passed=bool(passed))
     else:
-        apply_rescission_result(endorsement=endorsement, ballot=ballot, passed=bool(passed))
+        if endorsement is None or endorsement.rescission_ballot_id != ballot.pk:
+            logger.warning("Certified ballot %s matches no rescission awaiting it.", ballot.pk)
+            return
+        if endorsement.stage == Stage.RESCISSION_REQUESTED:
+            apply_rescission_result(endorsement=endorsement, ballot=ballot, passed=bool(passed))
 
 
 # After: conditions, suspension, rescission ----------------------------------------------------
