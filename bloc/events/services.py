@@ -404,10 +404,6 @@ def _match_or_create_person(
     """Dedupe by email first, then phone. Two requests racing to create the same person: the
     unique email index lets one win; the other rolls back its savepoint and matches."""
     for _attempt in range(3):
-        matches = people_selectors.find_matches(email=email, phone=phone)
-        if matches:
-            by_email = [p for p in matches if p.email == email]
-            return (by_email or matches)[0], False
         try:
             with transaction.atomic():
                 person = people_services.create_person(
@@ -422,7 +418,10 @@ def _match_or_create_person(
                     consent_source="event RSVP form",
                 )
             return person, True
-        except (IntegrityError, people_services.DuplicatePerson):
+        except people_services.DuplicatePerson as known:
+            by_email = [p for p in known.matches if p.email == email]
+            return (by_email or known.matches)[0], False
+        except IntegrityError:
             continue
     raise ValidationError("Please try again in a moment.")
 

@@ -208,7 +208,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_for_public(slug)
-    slots = [s for s in selectors.slots_with_counts(event) if s.ends_at > timezone.now()]
+    slots = list(event.timeslots.filter(ends_at__gt=timezone.now()))
     form = forms.RSVPForm(request.POST, slots=slots)
     if form.is_valid():
         data = form.cleaned_data
