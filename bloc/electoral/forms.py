@@ -76,6 +76,15 @@ class RatifyForm(forms.Form):
     note = forms.CharField(required=False, max_length=2000)
 
 
+class CandidacyStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Candidacy.Status.choices)
+
+
+class ConditionReviewForm(forms.Form):
+    condition = forms.IntegerField(min_value=1)
+    status = forms.ChoiceField(choices=[("met", "Met"), ("breached", "Breached")])
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=2000)
 

@@ -9,14 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bloc.accounts import selectors as roles
 from bloc.electoral import forms, permissions, selectors, services
-from bloc.electoral.models import Endorsement, Questionnaire, Stage
+from bloc.electoral.models import Candidacy, Endorsement, Questionnaire, Stage
 from bloc.people.models import Chapter
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -161,9 +161,14 @@ def endorsement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "coordination": forms.CoordinationForm(),
             },
             "deadlines": endorsement.candidacy.race.deadlines(),
+            "candidacy_statuses": Candidacy.Status.choices,
             "today": timezone.localdate(),
         },
     )
+
+
+def _refuse() -> Any:
+    raise PermissionDenied("You may not change this candidacy.")
 
 
 def _act(
@@ -227,6 +232,20 @@ ACTIONS: dict[str, tuple[type[django_forms.Form], Callable[..., Any]]] = {
     "condition": _act(
         forms.ConditionForm,
         lambda u, e, d: services.attach_condition(actor=u, endorsement=e, **d),
+    ),
+    "candidacy": _act(
+        forms.CandidacyStatusForm,
+        lambda u, e, d: services.move_candidacy(
+            actor=u if permissions.can_prepare(u, e) else _refuse(), candidacy=e.candidacy, **d
+        ),
+    ),
+    "review_condition": _act(
+        forms.ConditionReviewForm,
+        lambda u, e, d: services.review_condition(
+            actor=u,
+            condition=get_object_or_404(e.conditions, pk=d["condition"]),
+            status=d["status"],
+        ),
     ),
     "suspend": _act(
         forms.ReasonForm,

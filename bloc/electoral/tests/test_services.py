@@ -156,3 +156,19 @@ def test_the_firewall_is_a_one_way_door(personas):
     coordinated.refresh_from_db()
     assert coordinated.coordination_mode == CoordinationMode.COORDINATED
     assert independent.stage == Stage.INTAKE
+
+
+def test_a_questionnaire_with_a_used_title_is_a_new_version():
+    first = services.create_questionnaire(
+        actor=None, title="Local questionnaire", questions=[{"prompt": "Why?", "kind": "text"}]
+    )
+    second = services.create_questionnaire(
+        actor=None,
+        title="Local questionnaire",
+        questions=[{"prompt": "Rent control?", "kind": "choice", "choices": ["Yes", "No"]}],
+    )
+    assert (first.key, first.version) == (second.key, 1) and second.version == 2
+    with pytest.raises(ValidationError, match="two options"):
+        services.create_questionnaire(
+            actor=None, title="Bad", questions=[{"prompt": "?", "kind": "choice", "choices": ["A"]}]
+        )

@@ -134,3 +134,22 @@ def test_a_report_card_lists_an_electeds_votes_against_the_program(client, perso
     assert "H.R. 20, final passage" in page and "1 against it" in page
     assert "50%" in page  # supports Medicare for All, now opposes the PRO Act by vote
     assert "Report card" in client.get(reverse("electoral:slate", args=[2026])).content.decode()
+
+
+def test_organizers_move_the_candidacy_and_review_conditions(client, personas):
+    w = world(personas)
+    e = _endorsed(personas, w)
+    condition = services.attach_condition(
+        actor=personas.organizer_a, endorsement=e, text="Join the socialists-in-office committee"
+    )
+    url = reverse("electoral:endorsement-act", args=[e.pk])
+    client.force_login(personas.organizer_b)
+    assert client.post(url, {"action": "candidacy", "status": "filed"}).status_code == 404
+    client.force_login(personas.organizer_a)
+    client.post(url, {"action": "candidacy", "status": "filed"})
+    client.post(url, {"action": "candidacy", "status": "won"})  # not yet on the ballot: refused
+    w.candidacy.refresh_from_db()
+    assert w.candidacy.status == "filed"
+    client.post(url, {"action": "review_condition", "condition": condition.pk, "status": "met"})
+    condition.refresh_from_db()
+    assert condition.status == "met" and condition.reviewed_by == personas.organizer_a
