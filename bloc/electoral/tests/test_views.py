@@ -153,3 +153,13 @@ def test_organizers_move_the_candidacy_and_review_conditions(client, personas):
     client.post(url, {"action": "review_condition", "condition": condition.pk, "status": "met"})
     condition.refresh_from_db()
     assert condition.status == "met" and condition.reviewed_by == personas.organizer_a
+
+
+def test_the_home_page_widget_shows_the_pipeline_to_staff_only(client, personas):
+    w = world(personas)
+    services.open_intake(actor=None, candidacy=w.candidacy, chapter=personas.chapter_a)
+    client.force_login(personas.organizer_a)
+    page = client.get(reverse("core:home")).content.decode()
+    assert "Pipeline by stage" in page and "Intake: 1" in page
+    client.force_login(personas.member_a)
+    assert "Pipeline by stage" not in client.get(reverse("core:home")).content.decode()
