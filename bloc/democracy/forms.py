@@ -107,8 +107,12 @@ class SharesForm(forms.Form):
 
 class StepForm(forms.Form):
     step = forms.ChoiceField(
-        choices=[(s, s) for s in ("notice", "freeze", "open", "close", "certify")]
+        choices=[
+            (s, s)
+            for s in ("notice", "freeze", "open", "close", "certify", "challenge", "finalize")
+        ]
     )
+    note = forms.CharField(required=False, max_length=4000)
 
 
 class TrackerForm(forms.Form):

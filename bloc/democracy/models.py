@@ -55,6 +55,8 @@ class Ballot(models.Model):
         CLOSED = "closed", "Closed"
         TALLIED = "tallied", "Tallied"
         CERTIFIED = "certified", "Certified"
+        CHALLENGED = "challenged", "Challenged"
+        FINAL = "final", "Final"
 
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=10000)
@@ -99,6 +101,10 @@ class Ballot(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     tallied_at = models.DateTimeField(null=True, blank=True)
     certified_at = models.DateTimeField(null=True, blank=True)
+    challenged_at = models.DateTimeField(null=True, blank=True)
+    challenge = models.TextField(blank=True, max_length=4000)
+    final_at = models.DateTimeField(null=True, blank=True)
+    challenge_outcome = models.TextField(blank=True, max_length=4000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -127,6 +133,10 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def has_public_result(self) -> bool:
+        return self.status in (self.Status.CERTIFIED, self.Status.CHALLENGED, self.Status.FINAL)
 
     @property
     def is_national(self) -> bool:

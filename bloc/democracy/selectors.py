@@ -22,7 +22,7 @@ from bloc.democracy.verify import board_digest
 from bloc.people import selectors as people
 from bloc.people.models import Chapter
 
-PUBLIC_STATUSES = (Ballot.Status.CERTIFIED,)
+PUBLIC_STATUSES = (Ballot.Status.CERTIFIED, Ballot.Status.CHALLENGED, Ballot.Status.FINAL)
 
 
 def ballots_visible_to(actor: Any) -> QuerySet[Ballot]:
@@ -64,7 +64,7 @@ def published_ballot_for(actor: Any, pk: Any) -> Ballot:
     """Certified results are public; a tallied result is shown to those who run the ballot."""
     try:
         ballot = Ballot.objects.select_related("chapter", "result").get(
-            pk=int(pk), status__in=(Ballot.Status.TALLIED, Ballot.Status.CERTIFIED)
+            pk=int(pk), status__in=(Ballot.Status.TALLIED, *PUBLIC_STATUSES)
         )
     except (Ballot.DoesNotExist, ValueError, TypeError):
         raise Http404("No such result.") from None

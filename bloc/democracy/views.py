@@ -171,7 +171,13 @@ def ballot_step(request: HttpRequest, pk: int) -> HttpResponse:
             )
             response["Cache-Control"] = "no-store"
             return response
-        STEPS[step](actor=request.user, ballot=ballot)
+        note = form.cleaned_data["note"]
+        if step == "challenge":
+            services.challenge_result(actor=request.user, ballot=ballot, grounds=note)
+        elif step == "finalize":
+            services.finalize_result(actor=request.user, ballot=ballot, outcome=note)
+        else:
+            STEPS[step](actor=request.user, ballot=ballot)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:

@@ -449,6 +449,37 @@ def apportion_delegates(
     return adopted
 
 
+def challenge_result(*, actor: Any, ballot: Ballot, grounds: str) -> Ballot:
+    """Record a formal challenge to a certified result (by those who run the ballot, on behalf
+    of the challengers); the result stays published, marked as challenged."""
+    _require_manager(actor, ballot.chapter_id)
+    if not grounds.strip():
+        raise ValidationError("State the grounds of the challenge.")
+    with transaction.atomic():
+        ballot = _locked(ballot, Ballot.Status.CERTIFIED)
+        ballot.status = Ballot.Status.CHALLENGED
+        ballot.challenged_at = clock.now()
+        ballot.challenge = grounds.strip()
+        ballot.save(update_fields=["status", "challenged_at", "challenge"])
+        audit.ballot_step(actor=actor, ballot=ballot, step="challenged")
+    return ballot
+
+
+def finalize_result(*, actor: Any, ballot: Ballot, outcome: str = "") -> Ballot:
+    """Make a certified result final, or close a challenge with its written outcome."""
+    _require_manager(actor, ballot.chapter_id)
+    with transaction.atomic():
+        ballot = _locked(ballot, Ballot.Status.CERTIFIED, Ballot.Status.CHALLENGED)
+        if ballot.status == Ballot.Status.CHALLENGED and not outcome.strip():
+            raise ValidationError("Record how the challenge was resolved.")
+        ballot.status = Ballot.Status.FINAL
+        ballot.final_at = clock.now()
+        ballot.challenge_outcome = outcome.strip()
+        ballot.save(update_fields=["status", "final_at", "challenge_outcome"])
+        audit.ballot_step(actor=actor, ballot=ballot, step="final")
+    return ballot
+
+
 def _code_hash(code: str) -> str:
     normalized = "".join(ch for ch in code.upper() if ch.isalnum())
     return hashlib.sha256(f"bloc-voting-code-v1:{normalized}".encode()).hexdigest()

@@ -240,3 +240,29 @@ def test_turnout_counts_participation_per_chapter_never_choices(personas):
     assert (turnout.voted, turnout.eligible, turnout.quorum_needed) == (1, 5, 2)
     by_name = {c.name: (c.voted, c.eligible) for c in turnout.chapters}
     assert by_name == {"Riverside Chapter": (1, 3), "Lakeshore Chapter": (0, 2)}
+
+
+def test_a_challenge_is_recorded_then_resolved_and_the_result_stays_public(client, personas):
+    from django.urls import reverse
+
+    ballot, shares = opened()
+    vote(ballot, personas.person_member_a, [YES])
+    ballot = counted(ballot, shares)
+    with pytest.raises(ValidationError):
+        services.challenge_result(actor=personas.admin, ballot=ballot, grounds=" ")
+    with pytest.raises(PermissionDenied):
+        services.challenge_result(actor=personas.organizer_a, ballot=ballot, grounds="Late roll")
+    services.challenge_result(actor=personas.admin, ballot=ballot, grounds="Fictional grounds")
+    page = client.get(reverse("democracy:ballot-results", args=[ballot.pk]))
+    assert page.status_code == 200 and "Fictional grounds" in page.content.decode()
+    with pytest.raises(ValidationError):
+        services.finalize_result(actor=personas.admin, ballot=ballot)
+    ballot = services.finalize_result(
+        actor=personas.admin, ballot=ballot, outcome="Rejected after review of the roll"
+    )
+    assert ballot.status == Ballot.Status.FINAL and ballot.challenged_at and ballot.final_at
+    assert client.get(reverse("democracy:ballot-results", args=[ballot.pk])).status_code == 200
+    actions = set(
+        AuditEvent.objects.filter(target_id=str(ballot.pk)).values_list("action", flat=True)
+    )
+    assert {"democracy.ballot_challenged", "democracy.ballot_final"} <= actions
