@@ -152,6 +152,16 @@ class SubmitEventForm(forms.Form):
         return data
 
 
+class ResubmitEventForm(SubmitEventForm):
+    """What a host may change after an organizer asked for changes."""
+
+    day = None  # type: ignore[assignment]
+    visibility = None  # type: ignore[assignment]
+    capacity = None  # type: ignore[assignment]
+    host_name = None  # type: ignore[assignment]
+    host_email = None  # type: ignore[assignment]
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[

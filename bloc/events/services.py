@@ -302,12 +302,69 @@ def request_changes(*, actor: Any, event: Event, note: str) -> Event:
         event.moderation_note = note
         event.moderated_by = actor
         event.save()
+        _, token = _create_host_link(event=event, actor=actor, label="Changes requested")
         tasks.mail_on_commit(
             to=event.host_email,
             template="changes",
-            context={"event_title": event.title, "note": note},
+            context={"event_title": event.title, "note": note, "token": token},
         )
         audit.event_moderated(actor=actor, event=event, decision="changes_requested")
+    return event
+
+
+def resubmit_event(
+    *,
+    link: HostLink,
+    title: str,
+    event_type: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    tz: str,
+    description: str = "",
+    is_virtual: bool = False,
+    virtual_url: str = "",
+    venue_name: str = "",
+    address_line1: str = "",
+    zip_code: str = "",
+) -> Event:
+    """The host answers a request for changes through their link; the event rejoins the queue
+    and its conflict flags are computed afresh. Shifts move with the event."""
+    if tz not in zoneinfo.available_timezones():
+        raise ValidationError({"timezone": "Unknown time zone."})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "An event must end after it starts."})
+    zip5, lat, lon, precise, info = _locate(
+        zip_code=zip_code, latitude=None, longitude=None, is_virtual=is_virtual
+    )
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=link.event_id)
+        if event.status != Event.Status.CHANGES_REQUESTED:
+            raise ValidationError("This event is not waiting for changes.")
+        shift = starts_at - event.starts_at
+        for slot in event.timeslots.all():
+            slot.starts_at += shift
+            slot.ends_at = min(slot.ends_at + shift, ends_at)
+            if slot.ends_at <= slot.starts_at:
+                slot.ends_at = ends_at
+            slot.save(update_fields=["starts_at", "ends_at"])
+        event.title = title
+        event.event_type = event_type
+        event.description = description
+        event.starts_at, event.ends_at, event.timezone = starts_at, ends_at, tz
+        event.is_virtual, event.virtual_url = is_virtual, virtual_url
+        event.venue_name, event.address_line1, event.zip_code = venue_name, address_line1, zip5
+        event.latitude, event.longitude, event.is_location_precise = lat, lon, precise
+        event.city = info.city if info else ""
+        event.state = info.state if info else ""
+        event.chapter = people_selectors.chapter_for_zip(zip5)
+        event.status = Event.Status.PENDING
+        event.submitted_at = timezone.now()
+        event.save()
+        ConflictFlag.objects.filter(event=event).delete()
+        flags = _flag_conflicts(event)
+        audit.host_action(
+            link=link, actor=None, event=event, action="event_resubmitted", conflict_flags=flags
+        )
     return event
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("host/", views.event_submit, name="event-submit"),
     path("host/verify/<str:token>/", views.submission_verify, name="submission-verify"),
     path("host/<str:token>/", views.host_tools, name="host-tools"),
+    path("host/<str:token>/resubmit/", views.host_resubmit, name="host-resubmit"),
     path("host/<str:token>/check-in/<int:pk>/", views.host_check_in, name="host-check-in"),
     path("host/<str:token>/walk-in/", views.host_walk_in, name="host-walk-in"),
     path("host/<str:token>/outcomes/", views.host_outcomes, name="host-outcomes"),

@@ -3,6 +3,7 @@
 import csv
 import io
 import mimetypes
+import zoneinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -337,11 +338,71 @@ def _host_context(link: HostLink, request: HttpRequest, **extra: Any) -> dict[st
     }
 
 
+def _resubmit_initial(event: Event) -> dict[str, Any]:
+    tz = zoneinfo.ZoneInfo(event.timezone)
+    start, end = event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
+    return {
+        "title": event.title,
+        "event_type": event.event_type,
+        "description": event.description,
+        "date": start.date(),
+        "start_time": start.time(),
+        "end_time": end.time(),
+        "timezone": event.timezone,
+        "is_virtual": event.is_virtual,
+        "virtual_url": event.virtual_url,
+        "venue_name": event.venue_name,
+        "address_line1": event.address_line1,
+        "zip_code": event.zip_code,
+    }
+
+
 def host_tools(request: HttpRequest, token: str) -> HttpResponse:
     link = selectors.host_link_for(token)
+    if link.event.status != Event.Status.APPROVED:
+        form = forms.ResubmitEventForm(initial=_resubmit_initial(link.event))
+        return render(
+            request,
+            "events/host_resubmit.html",
+            {"event": link.event, "form": form, "token": token},
+        )
     context = _host_context(link, request)
     template = "events/_host_rsvps.html" if request.htmx else "events/host_tools.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+@require_POST
+def host_resubmit(request: HttpRequest, token: str) -> HttpResponse:
+    link = selectors.host_link_for(token)
+    form = forms.ResubmitEventForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.resubmit_event(
+                link=link,
+                title=data["title"],
+                event_type=data["event_type"],
+                description=data["description"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                tz=data["tz"],
+                is_virtual=data["is_virtual"],
+                virtual_url=data["virtual_url"],
+                venue_name=data["venue_name"],
+                address_line1=data["address_line1"],
+                zip_code=data["zip_code"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Thank you: your event is back in the review queue.")
+            return redirect("events:host-tools", token=token)
+    return render(
+        request,
+        "events/host_resubmit.html",
+        {"event": link.event, "form": form, "token": token},
+        status=400,
+    )
 
 
 @require_POST

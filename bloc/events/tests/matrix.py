@@ -140,6 +140,20 @@ ROWS = [
         note="revoked link",
     ),
     Row(
+        "events:host-resubmit",
+        _url("events:host-resubmit", "token", None),
+        _all(400),
+        method="post",
+        note="invalid form; an approved event is not waiting for changes anyway",
+    ),
+    Row(
+        "events:host-resubmit",
+        _url("events:host-resubmit", "revoked_token", None),
+        _all(404),
+        method="post",
+        note="revoked link",
+    ),
+    Row(
         "events:host-check-in",
         lambda p: reverse("events:host-check-in", args=[_state(p)["token"], _state(p)["rsvp"].pk]),
         _all(302),

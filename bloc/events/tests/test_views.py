@@ -204,3 +204,39 @@ def test_search_page_query_count_does_not_grow_with_results(
         builders.approved_event(personas.admin, title=f"Rally {i}")
     with django_assert_max_num_queries(8):
         client.get(reverse("events:event-search"), {"zip": "60601"})
+
+
+def test_a_host_makes_the_requested_changes_through_their_link(
+    client, personas, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    approved, _ = builders.approved_event(personas.admin, zip_code="60601", title="Loop rally")
+    pending = builders.pending_event(personas.outsider, zip_code="60601", title="Loop picnic")
+    assert ConflictFlag.objects.filter(event=pending).exists()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_changes(actor=personas.admin, event=pending, note="Move it a week.")
+    token = mail.outbox[0].body.split("/events/host/")[1].split("/")[0]
+    page = client.get(reverse("events:host-tools", args=[token])).content.decode()
+    assert "Move it a week." in page and "resubmit-form" in page
+    later = builders.at(17, 12)
+    response = client.post(
+        reverse("events:host-resubmit", args=[token]),
+        {
+            "title": "Loop picnic",
+            "event_type": "community",
+            "date": later.date().isoformat(),
+            "start_time": "12:00",
+            "end_time": "14:00",
+            "timezone": "America/Chicago",
+            "zip_code": "60601",
+        },
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == Event.Status.PENDING and pending.starts_at == later
+    assert pending.timeslots.get().starts_at == later
+    assert not ConflictFlag.objects.filter(event=pending).exists(), "a week apart: no conflict"
+    again = client.post(reverse("events:host-resubmit", args=[token]), {"title": "x"})
+    assert again.status_code == 400
