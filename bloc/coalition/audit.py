@@ -116,3 +116,27 @@ def sign_on_changed(*, actor: Any, sign_on: Any) -> None:
         statement_id=sign_on.statement_id,
         status=sign_on.status,
     )
+
+
+def agreement_changed(*, actor: Any, agreement: Any, change: str) -> None:
+    record(
+        f"coalition.agreement_{change}",
+        actor=actor,
+        target=agreement,
+        partner_id=agreement.partner_id,
+        kinds=sorted(agreement.kinds),
+        uses=sorted(agreement.uses),
+        starts_on=agreement.starts_on.isoformat(),
+        ends_on=agreement.ends_on.isoformat(),
+    )
+
+
+def shared_data_read(*, actor: Any, partner_id: int, kind: str, count: int, how: str) -> None:
+    """Every time shared rows are shown or exported: who, which partner, which kind, how many."""
+    record(
+        f"coalition.shared_data_{how}",
+        actor=actor,
+        partner_id=partner_id,
+        kind=kind,
+        count=count,
+    )

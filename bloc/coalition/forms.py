@@ -9,12 +9,14 @@ from bloc.coalition import deadlines
 from bloc.coalition.models import (
     Commitment,
     Contract,
+    DataSharingAgreement,
     Interaction,
     Partner,
     Regime,
     Stage,
     Statement,
 )
+from bloc.core.registry import shared_data
 from bloc.people.models import Chapter, Person
 
 US_ZONES = sorted(z for z in available_timezones() if z.startswith(("America/", "Pacific/")))
@@ -250,3 +252,51 @@ class OwnerForm(forms.Form):
         super().__init__(*args, **kwargs)
         if chapters is not None:
             self.fields["chapter"].queryset = chapters  # type: ignore[attr-defined]
+
+
+class AgreementForm(forms.Form):
+    """Grant a data-sharing agreement. Kinds come from the registry, signers from the partner's
+    officers on record and its liaisons."""
+
+    kinds = forms.MultipleChoiceField(
+        label="Data to share", widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    uses = forms.MultipleChoiceField(
+        label="Permitted uses",
+        widget=forms.CheckboxSelectMultiple,
+        choices=DataSharingAgreement.Use.choices,
+    )
+    use_note = forms.CharField(
+        label="Limits on use",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="E.g. only to call people about the May Day rally; no resale or list swaps.",
+    )
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    signer = forms.ChoiceField(label="Signed for the partner by")
+
+    def __init__(self, *args: Any, officers: Any = (), liaisons: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = [  # type: ignore[attr-defined]
+            (key, source.label) for key, source in shared_data
+        ]
+        self._officers = {f"contact:{c.pk}": c for c in officers}
+        self._liaisons = {f"user:{u.pk}": u for u in liaisons}
+        self.fields["signer"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose who signed"),
+            *((key, f"{c.person.full_name}, {c.role}") for key, c in self._officers.items()),
+            *((key, f"{u}, liaison") for key, u in self._liaisons.items()),
+        ]
+
+    def signer_fields(self) -> dict[str, Any]:
+        key = self.cleaned_data["signer"]
+        return {
+            "signed_by_contact": self._officers.get(key),
+            "signed_by_user": self._liaisons.get(key),
+        }
+
+
+class RevokeAgreementForm(forms.Form):
+    reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

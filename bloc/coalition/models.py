@@ -1,7 +1,7 @@
 """Partner organizations, relationships and their history, interactions, contracts, F-7 notices,
 commitments."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -455,3 +455,79 @@ class SignOn(models.Model):
     @property
     def tier(self) -> str:
         return "national" if self.partner.kind in NATIONAL_KINDS else "local"
+
+
+class DataSharingAgreement(models.Model):
+    """What a partner may receive about the people it brought us, for which uses, until when.
+
+    The data kinds are keys of the `shared_data` registry; the apps that own the data register
+    them. An agreement is active from `starts_on` through `ends_on` (inclusive) unless revoked."""
+
+    class Use(models.TextChoices):
+        TURNOUT_FOLLOW_UP = "turnout_follow_up", "Turnout follow-up"
+        JOINT_REPORTING = "joint_reporting", "Joint campaign reporting"
+        EVENT_COORDINATION = "event_coordination", "Coordinating a co-hosted event"
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="data_agreements")
+    kinds = models.JSONField(default=list, help_text="Shared data kinds, e.g. events.rsvps.")
+    uses = models.JSONField(default=list, help_text="Permitted uses.")
+    use_note = models.TextField(blank=True, help_text="Limits or details of the permitted uses.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    signed_by_contact = models.ForeignKey(
+        PartnerContact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The partner's officer who signed.",
+    )
+    signed_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The partner's liaison who signed, when no officer is on record.",
+    )
+    signer_title = models.CharField(
+        max_length=120, help_text="Who signed, as recorded when signing (kept if they leave)."
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revocation_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["partner", "starts_on", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="coalition_agreement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
+                name="coalition_agreement_revocation_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_by_contact__isnull=True) | Q(signed_by_user__isnull=True),
+                name="coalition_agreement_one_signer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Data-sharing agreement with {self.partner} ({self.starts_on} to {self.ends_on})"
+
+    def is_active_on(self, day: date) -> bool:
+        return self.revoked_at is None and self.starts_on <= day <= self.ends_on
+
+    @property
+    def use_labels(self) -> list[str]:
+        labels = dict(self.Use.choices)
+        return [str(labels.get(u, u)) for u in self.uses]

@@ -49,3 +49,14 @@ def can_import_f7(user: Any) -> bool:
 
 def can_manage_statements(user: Any) -> bool:
     return roles.is_national_admin(user)
+
+
+def can_manage_agreements(user: Any) -> bool:
+    """Data-sharing agreements bind the whole organization: national admins only."""
+    return roles.is_national_admin(user)
+
+
+def can_receive_shared_data(user: Any, partner: Any) -> bool:
+    """Who may read what is shared with a partner (when an agreement is active): its liaisons,
+    and national admins who answer for the agreements."""
+    return roles.is_national_admin(user) or partner.pk in liaison_partner_ids(user)

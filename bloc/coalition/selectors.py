@@ -7,14 +7,17 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from bloc.accounts import selectors as roles
-from bloc.coalition import deadlines
+from bloc.accounts.models import Role, RoleAssignment, User
+from bloc.coalition import audit, deadlines
 from bloc.coalition.models import (
     EXITS,
     PIPELINE,
     Commitment,
     Contract,
+    DataSharingAgreement,
     F7Import,
     F7Notice,
     Interaction,
@@ -24,7 +27,12 @@ from bloc.coalition.models import (
     SignOn,
     Statement,
 )
-from bloc.coalition.permissions import is_staff_organizer, liaison_partner_ids
+from bloc.coalition.permissions import (
+    can_receive_shared_data,
+    is_staff_organizer,
+    liaison_partner_ids,
+)
+from bloc.core.registry import SharedDataSource, shared_data
 from bloc.people.selectors import people_visible_to
 
 
@@ -351,3 +359,90 @@ def sign_ons_visible_to(actor: Any) -> QuerySet[SignOn]:
 def sign_on_for(actor: Any, pk: Any) -> SignOn:
     qs = sign_ons_visible_to(actor).select_related("partner", "statement", "signer")
     return _get(qs, pk, "signature")
+
+
+# Data-sharing agreements ----------------------------------------------------------------------
+
+
+def agreements_visible_to(actor: Any) -> QuerySet[DataSharingAgreement]:
+    """Admins see every agreement; a liaison their own organization's; nobody else any."""
+    if not getattr(actor, "is_authenticated", False):
+        return DataSharingAgreement.objects.none()
+    if roles.is_national_admin(actor):
+        return DataSharingAgreement.objects.all()
+    return DataSharingAgreement.objects.filter(partner_id__in=liaison_partner_ids(actor))
+
+
+def agreement_for(actor: Any, pk: Any) -> DataSharingAgreement:
+    return _get(agreements_visible_to(actor).select_related("partner"), pk, "agreement")
+
+
+def partner_liaisons(partner: Partner) -> QuerySet[Any]:
+    """Users holding the partner-liaison role for this organization now."""
+    holders = RoleAssignment.objects.active().filter(role=Role.PARTNER_LIAISON, scope_id=partner.pk)
+    return User.objects.filter(pk__in=holders.values("user_id")).order_by("pk")
+
+
+def active_agreements(partner: Partner, *, on: date) -> QuerySet[DataSharingAgreement]:
+    """Agreements in force on a day: started, not ended (the end date included), not revoked."""
+    return DataSharingAgreement.objects.filter(
+        partner=partner, revoked_at__isnull=True, starts_on__lte=on, ends_on__gte=on
+    ).order_by("starts_on", "id")
+
+
+def active_agreement_kinds(partner: Partner, *, on: date) -> list[str]:
+    """The registered data kinds an active agreement covers on that day, in registry order."""
+    covered = {kind for agreement in active_agreements(partner, on=on) for kind in agreement.kinds}
+    return [key for key, _ in shared_data if key in covered]
+
+
+@dataclass(frozen=True)
+class SharedKind:
+    key: str
+    source: SharedDataSource
+    agreements: list[DataSharingAgreement]
+
+
+def shared_kinds_for(actor: Any, partner: Partner) -> list[SharedKind]:
+    """What the actor may read of the partner's shared data today, with the agreements behind it.
+
+    Out of scope (not an admin, not the partner's liaison) is a 404 like any other reach."""
+    if not can_receive_shared_data(actor, partner):
+        raise Http404("Not found.")
+    agreements = list(active_agreements(partner, on=timezone.localdate()))
+    return [
+        SharedKind(key, source, [a for a in agreements if key in a.kinds])
+        for key, source in shared_data
+        if any(key in a.kinds for a in agreements)
+    ]
+
+
+@dataclass(frozen=True)
+class SharedRows:
+    key: str
+    label: str
+    columns: tuple[str, ...]
+    rows: list[dict[str, Any]]
+    agreements: list[DataSharingAgreement]
+
+
+def shared_rows_for(actor: Any, partner: Partner, kind: str, *, how: str = "viewed") -> SharedRows:
+    """The rows of one kind the partner may receive today, or 404.
+
+    Only a national admin or the partner's liaison, only while an agreement covering the kind is
+    active (starts_on <= today <= ends_on, not revoked). Reading is audited here, so no page or
+    export can show shared rows without a trace: partner, kind and count, never the values."""
+    if how not in ("viewed", "exported"):
+        raise ValueError(f"Shared rows are viewed or exported, not {how!r}.")
+    found = {k.key: k for k in shared_kinds_for(actor, partner)}
+    if kind not in found:
+        raise Http404("Nothing of that kind is shared with this organization.")
+    shared = found[kind]
+    since = min(a.starts_on for a in shared.agreements)
+    until = timezone.localdate()
+    rows = [
+        {column: row.get(column) for column in shared.source.columns}
+        for row in shared.source.rows(partner.pk, since, until)
+    ]
+    audit.shared_data_read(actor=actor, partner_id=partner.pk, kind=kind, count=len(rows), how=how)
+    return SharedRows(kind, shared.source.label, shared.source.columns, rows, shared.agreements)

@@ -4,14 +4,17 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from bloc.accounts import selectors as roles
+from bloc.accounts.models import Role
 from bloc.coalition import audit, deadlines
 from bloc.coalition.models import (
     Commitment,
     Contract,
+    DataSharingAgreement,
     Interaction,
     Partner,
     PartnerContact,
@@ -22,6 +25,7 @@ from bloc.coalition.models import (
     Statement,
     Tag,
 )
+from bloc.core.registry import shared_data
 from bloc.people.models import Chapter, Person
 
 PARTNER_FIELDS = {
@@ -532,3 +536,91 @@ def withdraw_sign_on(*, actor: Any, sign_on: SignOn) -> SignOn:
     sign_on.save(update_fields=["status", "withdrawn_at"])
     audit.sign_on_changed(actor=actor, sign_on=sign_on)
     return sign_on
+
+
+# Data-sharing agreements ----------------------------------------------------------------------
+
+
+def _check_agreement_admin(actor: Any) -> None:
+    if not roles.is_national_admin(actor):
+        raise PermissionDenied("Only a national admin can grant or revoke data-sharing agreements.")
+
+
+@transaction.atomic
+def grant_data_sharing(
+    *,
+    actor: Any,
+    partner: Partner,
+    kinds: Iterable[str],
+    uses: Iterable[str],
+    starts_on: date,
+    ends_on: date,
+    use_note: str = "",
+    signed_by_contact: PartnerContact | None = None,
+    signed_by_user: Any = None,
+) -> DataSharingAgreement:
+    """Agree to share some kinds of data with a partner, for named uses, between two dates."""
+    _check_agreement_admin(actor)
+    kinds, uses = sorted(set(kinds)), sorted(set(uses))
+    if not kinds:
+        raise ValidationError("Choose at least one kind of data to share.")
+    unknown = [k for k in kinds if k not in shared_data]
+    if unknown:
+        known = ", ".join(key for key, _ in shared_data) or "none"
+        raise ValidationError(
+            f"Unknown kind of shared data: {', '.join(unknown)}. Kinds that can be shared: {known}."
+        )
+    if not uses:
+        raise ValidationError("Name at least one permitted use.")
+    bad_uses = [u for u in uses if u not in DataSharingAgreement.Use.values]
+    if bad_uses:
+        raise ValidationError(f"Unknown use: {', '.join(bad_uses)}.")
+    if ends_on < starts_on:
+        raise ValidationError("An agreement cannot end before it starts.")
+    if ends_on < timezone.localdate():
+        raise ValidationError("An agreement cannot end in the past.")
+    if (signed_by_contact is None) == (signed_by_user is None):
+        raise ValidationError("Name who signed for the partner: one officer or one liaison.")
+    if signed_by_contact is not None:
+        if signed_by_contact.partner_id != partner.pk or not signed_by_contact.is_officer:
+            raise ValidationError("The signer must be an officer of this organization on record.")
+        signer_title = f"{signed_by_contact.person.full_name}, {signed_by_contact.role}"
+    else:
+        if partner.pk not in roles.scope_ids(signed_by_user, Role.PARTNER_LIAISON):
+            raise ValidationError("The signer must be a liaison of this organization.")
+        signer_title = f"{signed_by_user}, liaison"
+    agreement = DataSharingAgreement(
+        partner=partner,
+        kinds=kinds,
+        uses=uses,
+        use_note=use_note.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        signed_by_contact=signed_by_contact,
+        signed_by_user=signed_by_user,
+        signer_title=signer_title[:120],
+        granted_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _validate(agreement)
+    agreement.save()
+    audit.agreement_changed(actor=actor, agreement=agreement, change="granted")
+    return agreement
+
+
+@transaction.atomic
+def revoke_data_sharing(
+    *, actor: Any, agreement: DataSharingAgreement, reason: str
+) -> DataSharingAgreement:
+    """End an agreement now, whatever its end date; the partner sees nothing more under it."""
+    _check_agreement_admin(actor)
+    if not reason.strip():
+        raise ValidationError("Say why the agreement is revoked.")
+    agreement = DataSharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.revoked_at is not None:
+        raise ValidationError("This agreement is already revoked.")
+    agreement.revoked_at = timezone.now()
+    agreement.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+    agreement.revocation_reason = reason.strip()
+    agreement.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    audit.agreement_changed(actor=actor, agreement=agreement, change="revoked")
+    return agreement

@@ -11,12 +11,14 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from bloc.accounts import selectors as roles
 from bloc.coalition import forms, permissions, selectors, services
 from bloc.coalition.f7 import import_f7_notices
 from bloc.coalition.models import Commitment, Contract, Regime, SignOn, StageChange, Statement
+from bloc.core.csvsafe import safe_cell
 from bloc.people.models import Chapter
 from bloc.people.selectors import people_visible_to
 
@@ -114,6 +116,8 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(partner=partner)
             .select_related("statement", "signer"),
             "sign_form": forms.SignForm(officers=_officers(request.user, partner)),
+            "can_manage_agreements": permissions.can_manage_agreements(request.user),
+            "can_receive_shared_data": permissions.can_receive_shared_data(request.user, partner),
         },
     )
 
@@ -664,3 +668,119 @@ def sign_on_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("coalition:partner-detail", pk=sign_on.partner_id)
+
+
+# Data-sharing agreements ----------------------------------------------------------------------
+
+
+def _agreement_form(request: HttpRequest, partner: Any) -> forms.AgreementForm:
+    return forms.AgreementForm(
+        request.POST or None,
+        officers=selectors.contacts_for(request.user, partner).filter(is_officer=True),
+        liaisons=selectors.partner_liaisons(partner),
+    )
+
+
+@login_required
+def agreement_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Admins: a partner's agreements (in force, upcoming, ended, revoked) and a new one."""
+    _require(permissions.can_manage_agreements(request.user))
+    partner = selectors.partner_for(request.user, pk)
+    form = _agreement_form(request, partner)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.grant_data_sharing(
+                actor=request.user,
+                partner=partner,
+                kinds=data["kinds"],
+                uses=data["uses"],
+                use_note=data["use_note"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                **form.signer_fields(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Data-sharing agreement recorded.")
+            return redirect("coalition:agreement-list", pk=pk)
+    agreements = (
+        selectors.agreements_visible_to(request.user)
+        .filter(partner=partner)
+        .select_related("granted_by", "revoked_by")
+    )
+    return render(
+        request,
+        "coalition/agreement_list.html",
+        {
+            "partner": partner,
+            "agreements": agreements,
+            "today": timezone.localdate(),
+            "form": form,
+            "revoke_form": forms.RevokeAgreementForm(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def agreement_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_manage_agreements(request.user))
+    agreement = selectors.agreement_for(request.user, pk)
+    form = forms.RevokeAgreementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revoke_data_sharing(
+                actor=request.user, agreement=agreement, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, "Agreement revoked; nothing more is shared under it.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "Say why the agreement is revoked.")
+    return redirect("coalition:agreement-list", pk=agreement.partner_id)
+
+
+@login_required
+def shared_data_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """A liaison's "Data shared with us": the kinds an active agreement covers today."""
+    partner = selectors.partner_for(request.user, pk)
+    return render(
+        request,
+        "coalition/shared_data_list.html",
+        {"partner": partner, "kinds": selectors.shared_kinds_for(request.user, partner)},
+    )
+
+
+@login_required
+def shared_data_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    partner = selectors.partner_for(request.user, pk)
+    shared = selectors.shared_rows_for(request.user, partner, kind, how="viewed")
+    page = Paginator(shared.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    table = [[row[column] for column in shared.columns] for row in page]
+    return render(
+        request,
+        "coalition/shared_data_detail.html",
+        {
+            "partner": partner,
+            "shared": shared,
+            "page_obj": page,
+            "table": table,
+            "querystring_prefix": _querystring(request),
+        },
+    )
+
+
+@login_required
+def shared_data_export(request: HttpRequest, pk: int, kind: str) -> StreamingHttpResponse:
+    partner = selectors.partner_for(request.user, pk)
+    shared = selectors.shared_rows_for(request.user, partner, kind, how="exported")
+
+    def rows() -> Any:
+        yield [safe_cell(column) for column in shared.columns]
+        for row in shared.rows:
+            yield [safe_cell(row[column]) for column in shared.columns]
+
+    return _csv_response(rows(), f"{slugify(kind)}-partner-{partner.pk}.csv")

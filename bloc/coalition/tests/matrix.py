@@ -6,7 +6,7 @@ owned by chapter B, which the liaison and organizer A must not reach.
 
 from django.urls import reverse
 
-from bloc.coalition.tests.world import signed_world, world
+from bloc.coalition.tests.world import MATRIX_KIND, shared_world, signed_world, world
 from bloc.core.authz import Row, expect
 
 STAFF = {"admin": 200, "organizer_a": 200, "organizer_b": 200}
@@ -178,5 +178,48 @@ ROWS = [
         expect(admin=302, organizer_b=302),
         method="post",
         note="invalid form: a message, nothing written",
+    ),
+    Row(
+        "coalition:agreement-list",
+        lambda p: _u("agreement-list", shared_world(p).partner_id),
+        expect(admin=200),
+        note="agreements bind the organization: national admins only",
+    ),
+    Row(
+        "coalition:agreement-revoke",
+        lambda p: _u("agreement-revoke", shared_world(p).pk),
+        expect(admin=302),
+        method="post",
+        data={"reason": "The partner asked to end it."},
+        note="after the admin revokes it, a second revocation is refused with a message",
+    ),
+    Row(
+        "coalition:shared-data-list",
+        lambda p: _u("shared-data-list", shared_world(p).partner_id),
+        expect(admin=200, liaison=200),
+        note="organizers see the partner but not what is shared with it",
+    ),
+    Row(
+        "coalition:shared-data-list",
+        lambda p: (shared_world(p), _u("shared-data-list", world(p).other.pk))[1],
+        expect(admin=200),
+        note="another organization: the liaison gets 404",
+    ),
+    Row(
+        "coalition:shared-data-detail",
+        lambda p: _u("shared-data-detail", shared_world(p).partner_id, MATRIX_KIND),
+        expect(admin=200, liaison=200),
+        note="under an agreement in force",
+    ),
+    Row(
+        "coalition:shared-data-detail",
+        lambda p: (shared_world(p), _u("shared-data-detail", world(p).other.pk, MATRIX_KIND))[1],
+        expect(),
+        note="no agreement with the other organization: 404 even for the admin",
+    ),
+    Row(
+        "coalition:shared-data-export",
+        lambda p: _u("shared-data-export", shared_world(p).partner_id, MATRIX_KIND),
+        expect(admin=200, liaison=200),
     ),
 ]

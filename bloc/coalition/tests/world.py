@@ -4,7 +4,9 @@ The liaison's own organization sits with chapter A; another organization with ch
 the liaison and organizer A must not reach.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +18,7 @@ from bloc.coalition import services
 from bloc.coalition.f7 import import_f7_notices
 from bloc.coalition.models import Commitment, Contract, Interaction, Partner, PartnerContact
 from bloc.coalition.tests.xlsx import f7_workbook
+from bloc.core.registry import SharedDataSource, shared_data
 
 DETROIT = ZoneInfo("America/Detroit")
 
@@ -143,3 +146,73 @@ def signed_world(p: Any) -> tuple[Any, Any]:
     )
     p._coalition_signed = (statement, sign_on)
     return statement, sign_on
+
+
+@dataclass
+class FakeSource:
+    """A test-only shared data source: fictional sign-ups per partner, and a log of its calls."""
+
+    by_partner: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    calls: list[tuple[int, date, date]] = field(default_factory=list)
+
+    def rows(self, partner_id: int, since: date, until: date) -> list[dict[str, Any]]:
+        self.calls.append((partner_id, since, until))
+        return list(self.by_partner.get(partner_id, []))
+
+    def source(self) -> SharedDataSource:
+        return SharedDataSource(
+            label="Test sign-ups", columns=("name", "email", "signed_up_on"), rows=self.rows
+        )
+
+
+def sign_ups(n: int, *, prefix: str = "Supporter") -> list[dict[str, Any]]:
+    return [
+        {
+            "name": f"{prefix} {i:03d}",
+            "email": f"{prefix.lower()}{i:03d}@example.test",
+            "signed_up_on": date(2026, 11, 1).isoformat(),
+            "not_a_column": "kept out of every table",
+        }
+        for i in range(n)
+    ]
+
+
+@contextmanager
+def registered_source(key: str, fake: FakeSource) -> Iterator[FakeSource]:
+    """Register a test-only source for the length of a test, and take it away afterwards."""
+    shared_data.register(key, fake.source())
+    try:
+        yield fake
+    finally:
+        shared_data._items.pop(key, None)
+
+
+# The authorization matrix needs a registered kind for its rows; its rows function builds URLs
+# without a teardown hook, so this one source stays registered for the rest of the test run.
+MATRIX_KIND = "coalition_tests.matrix"
+_MATRIX_SOURCE = SharedDataSource(
+    label="Matrix sign-ups",
+    columns=("name",),
+    rows=lambda partner_id, since, until: [{"name": "Jordan Example"}],
+)
+
+
+def shared_world(p: Any) -> Any:
+    """An agreement in force with the liaison's organization, covering the matrix kind."""
+    cached = getattr(p, "_coalition_shared", None)
+    if cached is not None:
+        return cached
+    w = world(p)
+    shared_data.register(MATRIX_KIND, _MATRIX_SOURCE)
+    today = date.today()
+    agreement = services.grant_data_sharing(
+        actor=p.admin,
+        partner=w.own,
+        kinds=[MATRIX_KIND],
+        uses=["turnout_follow_up"],
+        starts_on=today - timedelta(days=10),
+        ends_on=today + timedelta(days=30),
+        signed_by_user=p.liaison,
+    )
+    p._coalition_shared = agreement
+    return agreement
