@@ -160,6 +160,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn: sync or gthread")
+    parser.add_argument("--worker-threads", type=int, default=2)
     parser.add_argument("--database", default="bloc_bench_events")
     args = parser.parse_args()
 
@@ -203,7 +205,9 @@ def main() -> int:
             "--workers",
             str(args.workers),
             "--worker-class",
-            "sync",
+            args.worker_class,
+            "--threads",
+            str(args.worker_threads),
             "--keep-alive",
             "30",
             "--log-level",
