@@ -322,3 +322,14 @@ def conversion_by_event(actor: Any) -> list[Any]:
         )
         .order_by("-volunteers")[:50]
     )
+
+
+def rsvps_by_partner(event: Event) -> list[Any]:
+    """Which partner's link brought how many RSVPs (partner attribution)."""
+    return list(
+        RSVP.objects.filter(event=event, referring_partner__isnull=False)
+        .exclude(status=RSVP.Status.CANCELLED)
+        .values("referring_partner__name")
+        .annotate(rsvps=Count("id"))
+        .order_by("-rsvps")
+    )

@@ -538,6 +538,7 @@ def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "links": event.host_links.order_by("-created_at"),
             "slots": selectors.slots_with_counts(event),
             "new_token": request.session.pop("events_new_host_token", ""),
+            "by_partner": selectors.rsvps_by_partner(event),
         },
     )
 

@@ -61,6 +61,9 @@ def test_public_rsvp_creates_the_person_and_partner_attribution(client, personas
     rsvp = RSVP.objects.get()
     assert rsvp.person.email == "lupe.hazel@example.org" and rsvp.guests == 1
     assert rsvp.referring_partner == partner
+    client.force_login(personas.organizer_b)
+    manage = client.get(reverse("events:event-manage", args=[event.pk])).content.decode()
+    assert "Tenants United (fictional): 1" in manage
 
 
 def test_cancel_link_cancels_without_an_account(client, personas):
