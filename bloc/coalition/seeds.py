@@ -7,9 +7,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from bloc.accounts.models import Role, RoleAssignment
 from bloc.coalition import deadlines, services
 from bloc.coalition.models import PIPELINE, Commitment, Contract, Partner, Regime, Stage
-from bloc.core.registry import Seed, seeds
+from bloc.core.registry import Seed, seeds, shared_data
 from bloc.people.models import Chapter
 
 INTERNATIONALS = [
@@ -162,7 +163,37 @@ def seed_coalition(size: int, rng: random.Random) -> dict[str, int]:
         "contracts": contracts,
         "interactions": interactions,
         "commitments": commitments,
+        "data-sharing agreements": seed_agreements(partners, today=today),
     }
+
+
+def seed_agreements(partners: list[Partner], *, today: date) -> int:
+    """An agreement in force with each seeded partner that has a liaison, covering every kind of
+    data the apps offer, granted by the first national admin: the demo liaison has data to see."""
+    admin_role = RoleAssignment.objects.active().filter(role=Role.NATIONAL_ADMIN).order_by("id")
+    admin = admin_role.select_related("user").first()
+    kinds = [key for key, _ in shared_data]
+    if admin is None or not kinds:
+        return 0
+    by_pk = {p.pk: p for p in partners}
+    liaisons = RoleAssignment.objects.active().filter(
+        role=Role.PARTNER_LIAISON, scope_id__in=list(by_pk)
+    )
+    granted = 0
+    for assignment in liaisons.select_related("user").order_by("id"):
+        assert assignment.scope_id is not None
+        services.grant_data_sharing(
+            actor=admin.user,
+            partner=by_pk[assignment.scope_id],
+            kinds=kinds,
+            uses=["turnout_follow_up", "joint_reporting"],
+            use_note="Follow up with people the partner brought to May Day 2028 actions only.",
+            starts_on=today - timedelta(days=30),
+            ends_on=today + timedelta(days=365),
+            signed_by_user=assignment.user,
+        )
+        granted += 1
+    return granted
 
 
 seeds.register("coalition.partners", Seed(run=seed_coalition, order=40))
