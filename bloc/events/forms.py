@@ -176,6 +176,22 @@ class DecisionForm(forms.Form):
     trust_host = forms.BooleanField(label="Trust this host from now on", required=False)
 
 
+class ShiftForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
+    role = forms.CharField(max_length=100, required=False)
+    capacity = forms.IntegerField(min_value=1, max_value=100000, required=False)
+
+    def times(self, tz_name: str) -> tuple[datetime, datetime]:
+        tz = zoneinfo.ZoneInfo(tz_name)
+        data = self.cleaned_data
+        return (
+            datetime.combine(data["date"], data["start_time"], tzinfo=tz),
+            datetime.combine(data["date"], data["end_time"], tzinfo=tz),
+        )
+
+
 class FollowUpForm(forms.Form):
     outcome = forms.ChoiceField(choices=FollowUp.Outcome.choices)
     notes = forms.CharField(widget=forms.Textarea, max_length=2000, required=False)

@@ -219,6 +219,9 @@ class RSVP(models.Model):
         help_text="Whose link brought this RSVP (partner attribution).",
     )
     cancel_token_hash = models.CharField(max_length=64, unique=True)
+    check_in_code = models.CharField(
+        max_length=8, blank=True, help_text="Short code in the confirmation, for quick check-in."
+    )
     is_walk_in = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -232,7 +235,10 @@ class RSVP(models.Model):
             models.UniqueConstraint(fields=["timeslot", "person"], name="events_one_rsvp_per_slot"),
             models.CheckConstraint(condition=Q(guests__lte=10), name="events_rsvp_guests_max"),
         ]
-        indexes = [models.Index(fields=["event", "status"])]
+        indexes = [
+            models.Index(fields=["event", "status"]),
+            models.Index(fields=["event", "check_in_code"]),
+        ]
 
     def __str__(self) -> str:
         return f"RSVP #{self.pk} ({self.status})"

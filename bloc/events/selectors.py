@@ -197,6 +197,9 @@ def rsvps_for_host(event: Event, *, query: str = "") -> QuerySet[RSVP]:
         .select_related("person", "timeslot")
         .order_by("person__last_name", "person__first_name", "pk")
     )
+    code = query.strip().upper()
+    if len(code) == 6 and code.isalnum() and rsvps.filter(check_in_code=code).exists():
+        return rsvps.filter(check_in_code=code)
     if query:
         terms = Q()
         for word in query.split()[:3]:

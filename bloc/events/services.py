@@ -45,6 +45,10 @@ def _new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def _check_in_code() -> str:
+    return get_random_string(6, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+
 def _follow_up_days() -> int:
     return int(getattr(settings, "BLOC_EVENTS_FOLLOW_UP_DAYS", 7))
 
@@ -409,6 +413,30 @@ def cancel_event(*, actor: Any, event: Event, link: HostLink | None = None) -> E
     return event
 
 
+def add_timeslot(
+    *,
+    actor: Any,
+    event: Event,
+    starts_at: datetime,
+    ends_at: datetime,
+    role: str = "",
+    capacity: int | None = None,
+) -> Timeslot:
+    """Another shift (or a role with its own capacity) for an event."""
+    if not permissions.can_manage_event(actor, event.chapter_id):
+        raise PermissionDenied("You cannot manage this event.")
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "A shift must end after it starts."})
+    if capacity is not None and capacity < 1:
+        raise ValidationError({"capacity": "Capacity must be at least one."})
+    with transaction.atomic():
+        slot = Timeslot.objects.create(
+            event=event, starts_at=starts_at, ends_at=ends_at, role=role[:100], capacity=capacity
+        )
+        audit.host_action(link=None, actor=actor, event=event, action="shift_added")
+    return slot
+
+
 # --- Host links ------------------------------------------------------------------------------
 
 
@@ -563,6 +591,7 @@ def rsvp(
                 guests=guests,
                 referring_partner=referring_partner,
                 cancel_token_hash=selectors.token_hash(token),
+                check_in_code=_check_in_code(),
             )
         rsvp_id = record.pk
         transaction.on_commit(lambda: tasks.send_rsvp_confirmation.enqueue(rsvp_id, token))

@@ -25,6 +25,7 @@ urlpatterns = [
     path("moderation/<int:pk>/decide/", views.moderation_decide, name="moderation-decide"),
     path("manage/<int:pk>/", views.event_manage, name="event-manage"),
     path("manage/<int:pk>/cancel/", views.event_cancel, name="event-cancel"),
+    path("manage/<int:pk>/shifts/", views.shift_add, name="shift-add"),
     path("manage/<int:pk>/host-links/", views.host_link_create, name="host-link-create"),
     path("manage/<int:pk>/rsvps.csv", views.rsvp_export, name="rsvp-export"),
     path("host-links/<int:pk>/revoke/", views.host_link_revoke, name="host-link-revoke"),

@@ -539,8 +539,34 @@ def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "slots": selectors.slots_with_counts(event),
             "new_token": request.session.pop("events_new_host_token", ""),
             "by_partner": selectors.rsvps_by_partner(event),
+            "shift_form": forms.ShiftForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def shift_add(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_for_staff(request.user, pk)
+    form = forms.ShiftForm(request.POST)
+    if form.is_valid():
+        starts_at, ends_at = form.times(event.timezone)
+        try:
+            services.add_timeslot(
+                actor=request.user,
+                event=event,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                role=form.cleaned_data["role"],
+                capacity=form.cleaned_data["capacity"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Shift added.")
+    else:
+        messages.error(request, "Give the shift a date, a start and an end.")
+    return redirect("events:event-manage", pk=event.pk)
 
 
 @login_required

@@ -204,6 +204,13 @@ ROWS = [
         method="post",
     ),
     Row(
+        "events:shift-add",
+        _url("events:shift-add", "event"),
+        expect(**B_STAFF_POST),
+        method="post",
+        note="invalid form: a message, nothing written",
+    ),
+    Row(
         "events:host-link-create",
         _url("events:host-link-create", "event"),
         expect(**B_STAFF_POST),

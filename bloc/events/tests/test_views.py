@@ -243,3 +243,33 @@ def test_a_host_makes_the_requested_changes_through_their_link(
     assert not ConflictFlag.objects.filter(event=pending).exists(), "a week apart: no conflict"
     again = client.post(reverse("events:host-resubmit", args=[token]), {"title": "x"})
     assert again.status_code == 400
+
+
+def test_organizers_add_shifts_with_roles_and_capacity(client, personas):
+    event, _ = builders.approved_event(personas.admin)
+    client.force_login(personas.organizer_b)
+    day = event.starts_at.date().isoformat()
+    response = client.post(
+        reverse("events:shift-add", args=[event.pk]),
+        {"date": day, "start_time": "15:00", "end_time": "17:00", "role": "Marshal", "capacity": 4},
+    )
+    assert response.status_code == 302
+    shift = event.timeslots.get(role="Marshal")
+    assert shift.capacity == 4
+    assert shift.starts_at.astimezone(ZoneInfo("America/Chicago")).hour == 15
+    client.force_login(personas.organizer_a)
+    denied = client.post(reverse("events:shift-add", args=[event.pk]), {"date": day})
+    assert denied.status_code == 404 and event.timeslots.count() == 2
+
+
+def test_a_host_finds_an_rsvp_by_its_check_in_code(client, personas):
+    event, token = builders.approved_event(personas.admin)
+    rsvp, _ = services.rsvp(actor=None, timeslot=event.timeslots.get(), email="kai@example.org")
+    services.rsvp(actor=None, timeslot=event.timeslots.get(), email="lupe@example.org")
+    assert len(rsvp.check_in_code) == 6
+    found = client.get(
+        reverse("events:host-tools", args=[token]),
+        {"q": rsvp.check_in_code.lower()},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert f"rsvp-{rsvp.pk}" in found and "1 RSVPs" in found
