@@ -1,0 +1,51 @@
+"""The only write path for days of action, events, RSVPs, check-in and the volunteer hand-off."""
+
+from bloc.events.services._common import SlotSpec
+from bloc.events.services.rsvps import (
+    OUTCOME_FIELDS,
+    add_walk_in,
+    cancel_rsvp,
+    check_in,
+    complete_follow_up,
+    queue_due_reminders,
+    record_outcomes,
+    rsvp,
+)
+from bloc.events.services.submissions import (
+    add_timeslot,
+    approve_event,
+    cancel_event,
+    create_day_of_action,
+    create_host_link,
+    reject_event,
+    request_changes,
+    resubmit_event,
+    revoke_host_link,
+    submit_event,
+    trust_host,
+    verify_submission,
+)
+
+__all__ = [
+    "OUTCOME_FIELDS",
+    "SlotSpec",
+    "add_timeslot",
+    "add_walk_in",
+    "approve_event",
+    "cancel_event",
+    "cancel_rsvp",
+    "check_in",
+    "complete_follow_up",
+    "create_day_of_action",
+    "create_host_link",
+    "queue_due_reminders",
+    "record_outcomes",
+    "reject_event",
+    "request_changes",
+    "resubmit_event",
+    "revoke_host_link",
+    "rsvp",
+    "submit_event",
+    "trust_host",
+    "verify_submission",
+]

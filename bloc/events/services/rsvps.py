@@ -1,0 +1,386 @@
+"""RSVPs with dedupe and waitlist, check-in, walk-ins, outcomes, the hand-off, reminders."""
+
+import functools
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from bloc.events import audit, permissions, selectors, tasks
+from bloc.events.models import (
+    RSVP,
+    Event,
+    FollowUp,
+    HostLink,
+    Timeslot,
+)
+from bloc.events.services._common import _check_in_code, _follow_up_days, _new_token
+from bloc.people import selectors as people_selectors
+from bloc.people import services as people_services
+from bloc.people.models import Channel, ConsentEvent, LadderEvent, LadderStage, Person
+from bloc.people.normalize import normalize_email, normalize_phone
+
+# --- RSVPs -----------------------------------------------------------------------------------
+
+
+def _match_or_create_person(
+    *, email: str, phone: str, first_name: str, last_name: str, zip_code: str, consents: dict
+) -> tuple[Person, bool]:
+    """Dedupe by email first, then phone. Two requests racing to create the same person: the
+    unique email index lets one win; the other rolls back its savepoint and matches."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                person = people_services.create_person(
+                    actor=None,
+                    email=email,
+                    phone=phone,
+                    zip_code=zip_code,
+                    first_name=first_name[:100],
+                    last_name=last_name[:100],
+                    source="event RSVP",
+                    consents=consents,
+                    consent_source="event RSVP form",
+                )
+            return person, True
+        except people_services.DuplicatePerson as known:
+            by_email = [p for p in known.matches if p.email == email]
+            return (by_email or known.matches)[0], False
+        except IntegrityError:
+            continue
+    raise ValidationError("Please try again in a moment.")
+
+
+def _seats_taken(slot: Timeslot) -> int:
+    confirmed = RSVP.objects.filter(timeslot=slot, status=RSVP.Status.CONFIRMED)
+    totals = confirmed.aggregate(guests=Sum("guests"))
+    return confirmed.count() + (totals["guests"] or 0)
+
+
+def rsvp(
+    *,
+    actor: Any,
+    timeslot: Timeslot,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    zip_code: str = "",
+    phone: str = "",
+    guests: int = 0,
+    email_opt_in: bool = False,
+    sms_opt_in: bool = False,
+    referring_partner: Any = None,
+) -> tuple[RSVP, str]:
+    """Create or match a Person and RSVP them for one timeslot.
+
+    The timeslot row is locked for the whole write, so concurrent RSVPs for one slot are serial:
+    the same person is matched rather than created twice, and a full slot waitlists instead of
+    overbooking. Returns the RSVP and its cancellation token ("" when the RSVP already existed).
+    """
+    email_key = normalize_email(email)
+    phone_key = normalize_phone(phone)
+    if not email_key:
+        raise ValidationError({"email": "Enter your email address."})
+    if not 0 <= guests <= 10:
+        raise ValidationError({"guests": "Bring up to ten guests."})
+    consents = {}
+    if email_opt_in:
+        consents[Channel.EMAIL.value] = ConsentEvent.Status.OPTED_IN.value
+    if sms_opt_in and phone_key:
+        consents[Channel.SMS.value] = ConsentEvent.Status.OPTED_IN.value
+    with transaction.atomic():
+        slot = Timeslot.objects.select_for_update().select_related("event").get(pk=timeslot.pk)
+        event = slot.event
+        if event.status != Event.Status.APPROVED or slot.ends_at <= timezone.now():
+            raise ValidationError("This event is not taking RSVPs.")
+        person, created = _match_or_create_person(
+            email=email_key,
+            phone=phone_key,
+            first_name=first_name,
+            last_name=last_name,
+            zip_code=zip_code,
+            consents=consents,
+        )
+        if not created and consents:
+            current = people_selectors.current_consent(person)
+            for channel, status in consents.items():
+                if current.get(channel) != status:
+                    ConsentEvent.objects.create(
+                        person=person, channel=channel, status=status, source="event RSVP form"
+                    )
+        existing = RSVP.objects.filter(timeslot=slot, person=person).first()
+        if existing is not None and existing.status != RSVP.Status.CANCELLED:
+            return existing, ""
+        seats = 1 + guests
+        fits = slot.capacity is None or _seats_taken(slot) + seats <= slot.capacity
+        status = RSVP.Status.CONFIRMED if fits else RSVP.Status.WAITLISTED
+        token = _new_token()
+        if existing is not None:
+            existing.status = status
+            existing.guests = guests
+            existing.cancelled_at = None
+            existing.cancel_token_hash = selectors.token_hash(token)
+            existing.save()
+            record = existing
+        else:
+            record = RSVP.objects.create(
+                event=event,
+                timeslot=slot,
+                person=person,
+                status=status,
+                guests=guests,
+                referring_partner=referring_partner,
+                cancel_token_hash=selectors.token_hash(token),
+                check_in_code=_check_in_code(),
+            )
+        rsvp_id = record.pk
+        transaction.on_commit(lambda: tasks.send_rsvp_confirmation.enqueue(rsvp_id, token))
+        audit.rsvp_recorded(actor=actor, rsvp=record, person_created=created)
+    return record, token
+
+
+def cancel_rsvp(*, actor: Any, rsvp: RSVP) -> RSVP:
+    """Free the seats and move the earliest waitlisted RSVPs up while they fit."""
+    with transaction.atomic():
+        slot = Timeslot.objects.select_for_update().get(pk=rsvp.timeslot_id)
+        rsvp = RSVP.objects.select_related("event").get(pk=rsvp.pk)
+        if rsvp.status == RSVP.Status.CANCELLED:
+            return rsvp
+        rsvp.status = RSVP.Status.CANCELLED
+        rsvp.cancelled_at = timezone.now()
+        rsvp.save(update_fields=["status", "cancelled_at"])
+        promoted = _promote_waitlist(slot)
+        for rsvp_id in promoted:
+            transaction.on_commit(functools.partial(tasks.send_rsvp_confirmation.enqueue, rsvp_id))
+        audit.rsvp_cancelled(actor=actor, rsvp=rsvp, promoted=len(promoted))
+    return rsvp
+
+
+def _promote_waitlist(slot: Timeslot) -> list[int]:
+    promoted = []
+    taken = _seats_taken(slot)
+    for waiting in RSVP.objects.filter(timeslot=slot, status=RSVP.Status.WAITLISTED).order_by(
+        "created_at", "pk"
+    ):
+        if slot.capacity is not None and taken + waiting.seats > slot.capacity:
+            break
+        waiting.status = RSVP.Status.CONFIRMED
+        waiting.save(update_fields=["status"])
+        taken += waiting.seats
+        promoted.append(waiting.pk)
+    return promoted
+
+
+# --- Host tools: check-in, walk-ins, outcomes, hand-off -------------------------------------
+
+
+def _hand_off(person: Person, event: Event, at: datetime) -> FollowUp | None:
+    """Record attendance on the ladder; a first-time volunteer who is not a member yet goes to
+    their chapter (by ZIP) with a follow-up due in a few days."""
+    earlier = LadderEvent.objects.filter(
+        person=person,
+        stage__in=[LadderStage.VOLUNTEERED, LadderStage.REPEAT_VOLUNTEER],
+    ).exists()
+    chapter = people_selectors.chapter_for_zip(person.zip_code) or person.chapter or event.chapter
+    people_services.record_ladder_step(
+        person=person,
+        stage=LadderStage.REPEAT_VOLUNTEER if earlier else LadderStage.VOLUNTEERED,
+        chapter=chapter,
+        attribution_type="event",
+        attribution_id=str(event.pk),
+        attribution_label=event.title,
+        occurred_at=at,
+    )
+    is_member = hasattr(person, "membership")
+    if earlier or is_member or chapter is None:
+        return None
+    follow_up, _ = FollowUp.objects.get_or_create(
+        person=person,
+        defaults={
+            "chapter": chapter,
+            "event": event,
+            "due_on": timezone.localdate(at) + timedelta(days=_follow_up_days()),
+        },
+    )
+    return follow_up
+
+
+def check_in(*, actor: Any, rsvp: RSVP, link: HostLink | None = None) -> RSVP:
+    with transaction.atomic():
+        rsvp = RSVP.objects.select_for_update().select_related("event", "person").get(pk=rsvp.pk)
+        if link is not None and rsvp.event_id != link.event_id:
+            raise PermissionDenied("Not this host's event.")
+        if link is None and not permissions.can_manage_event(actor, rsvp.event.chapter_id):
+            raise PermissionDenied("You cannot manage this event.")
+        if rsvp.checked_in_at is not None:
+            return rsvp
+        if rsvp.status == RSVP.Status.CANCELLED:
+            raise ValidationError("This RSVP was cancelled.")
+        rsvp.checked_in_at = timezone.now()
+        rsvp.save(update_fields=["checked_in_at"])
+        _hand_off(rsvp.person, rsvp.event, rsvp.checked_in_at)
+        audit.host_action(link=link, actor=actor, event=rsvp.event, action="checked_in")
+    return rsvp
+
+
+def add_walk_in(
+    *,
+    actor: Any,
+    event: Event,
+    link: HostLink | None = None,
+    email: str = "",
+    phone: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    zip_code: str = "",
+    email_opt_in: bool = False,
+    sms_opt_in: bool = False,
+) -> RSVP:
+    """Someone who came without an RSVP: they are here, so capacity does not apply."""
+    if link is not None and event.pk != link.event_id:
+        raise PermissionDenied("Not this host's event.")
+    if link is None and not permissions.can_manage_event(actor, event.chapter_id):
+        raise PermissionDenied("You cannot manage this event.")
+    email_key = normalize_email(email)
+    phone_key = normalize_phone(phone)
+    if not (email_key or phone_key):
+        raise ValidationError("An email address or phone number is needed to follow up.")
+    consents = {}
+    if email_opt_in and email_key:
+        consents[Channel.EMAIL.value] = ConsentEvent.Status.OPTED_IN.value
+    if sms_opt_in and phone_key:
+        consents[Channel.SMS.value] = ConsentEvent.Status.OPTED_IN.value
+    with transaction.atomic():
+        slot = (
+            Timeslot.objects.select_for_update().filter(event=event).order_by("starts_at").first()
+        )
+        if slot is None:
+            raise ValidationError("This event has no shifts.")
+        person, created = _match_or_create_person(
+            email=email_key,
+            phone=phone_key,
+            first_name=first_name,
+            last_name=last_name,
+            zip_code=zip_code,
+            consents=consents,
+        )
+        now = timezone.now()
+        record, _ = RSVP.objects.update_or_create(
+            timeslot=slot,
+            person=person,
+            defaults={"event": event, "status": RSVP.Status.CONFIRMED, "cancelled_at": None},
+            create_defaults={
+                "event": event,
+                "status": RSVP.Status.CONFIRMED,
+                "is_walk_in": True,
+                "cancel_token_hash": selectors.token_hash(_new_token()),
+            },
+        )
+        if record.checked_in_at is None:
+            record.checked_in_at = now
+            record.save(update_fields=["checked_in_at"])
+            _hand_off(person, event, now)
+        audit.host_action(
+            link=link, actor=actor, event=event, action="walk_in_added", person_created=created
+        )
+    return record
+
+
+OUTCOME_FIELDS = ("attendance_reported", "doors_knocked", "calls_made", "pledges", "signups")
+
+
+def record_outcomes(
+    *, actor: Any, event: Event, link: HostLink | None = None, **outcomes: int | None
+) -> Event:
+    unknown = set(outcomes) - set(OUTCOME_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown outcomes: {', '.join(sorted(unknown))}")
+    if link is not None and event.pk != link.event_id:
+        raise PermissionDenied("Not this host's event.")
+    if link is None and not permissions.can_manage_event(actor, event.chapter_id):
+        raise PermissionDenied("You cannot manage this event.")
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        for name, value in outcomes.items():
+            if value is not None and value < 0:
+                raise ValidationError({name: "Counts cannot be negative."})
+            setattr(event, name, value)
+        event.outcomes_recorded_at = timezone.now()
+        event.save(update_fields=[*outcomes, "outcomes_recorded_at", "updated_at"])
+        audit.host_action(
+            link=link, actor=actor, event=event, action="outcomes_recorded", fields=sorted(outcomes)
+        )
+    return event
+
+
+def complete_follow_up(
+    *, actor: Any, follow_up: FollowUp, outcome: str, notes: str = ""
+) -> FollowUp:
+    """The organizer logs the one-on-one; joining is a ladder step attributed to the event."""
+    outcome = FollowUp.Outcome(outcome)
+    if not permissions.can_manage_event(actor, follow_up.chapter_id):
+        raise PermissionDenied("Not your chapter's follow-up.")
+    with transaction.atomic():
+        follow_up = (
+            FollowUp.objects.select_for_update()
+            .select_related("event", "person")
+            .get(pk=follow_up.pk)
+        )
+        follow_up.status = FollowUp.Status.DONE
+        follow_up.outcome = outcome
+        follow_up.notes = notes
+        follow_up.completed_at = timezone.now()
+        follow_up.completed_by = actor
+        follow_up.save()
+        if outcome == FollowUp.Outcome.JOINED:
+            people_services.record_ladder_step(
+                person=follow_up.person,
+                stage=LadderStage.JOINED,
+                chapter=follow_up.chapter,
+                attribution_type="event",
+                attribution_id=str(follow_up.event_id),
+                attribution_label=follow_up.event.title,
+            )
+        audit.follow_up_completed(actor=actor, follow_up=follow_up)
+    return follow_up
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+def queue_due_reminders(*, now: datetime | None = None) -> dict[str, int]:
+    """Mark and enqueue the day-before and hour-before reminders that are due, in batches.
+
+    Marking happens in the same transaction as the enqueue (on commit), so a reminder is queued
+    once even when two schedulers overlap; the task re-checks cancellation and consent at send
+    time.
+    """
+    now = now or timezone.now()
+    sent = {}
+    windows = (
+        ("day_before", "day_before_sent_at", timedelta(hours=24)),
+        ("hour_before", "hour_before_sent_at", timedelta(hours=1)),
+    )
+    for kind, field, lead in windows:
+        with transaction.atomic():
+            due = (
+                RSVP.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(
+                    status=RSVP.Status.CONFIRMED,
+                    event__status=Event.Status.APPROVED,
+                    timeslot__starts_at__gt=now,
+                    timeslot__starts_at__lte=now + lead,
+                    **{f"{field}__isnull": True},
+                )
+                .values_list("pk", flat=True)
+            )
+            ids = list(due[:5000])
+            RSVP.objects.filter(pk__in=ids).update(**{field: now})
+            for start in range(0, len(ids), 500):
+                batch = ids[start : start + 500]
+                transaction.on_commit(functools.partial(tasks.send_reminders.enqueue, batch, kind))
+        sent[kind] = len(ids)
+    return sent

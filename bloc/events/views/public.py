@@ -1,0 +1,304 @@
+"""Public pages: search and map, day of action, event page, RSVP, iCal, embed, host your own."""
+
+import mimetypes
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import icalendar
+import leaflet
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_POST
+
+from bloc.events import forms, selectors, services
+from bloc.events.models import Event
+
+LEAFLET_DIR = Path(leaflet.__file__).resolve().parent / "static" / "leaflet"
+LEAFLET_FILES = {
+    "leaflet.js",
+    "leaflet.css",
+    "images/marker-icon.png",
+    "images/marker-icon-2x.png",
+    "images/marker-shadow.png",
+    "images/layers.png",
+    "images/layers-2x.png",
+}
+
+
+def _tiles() -> dict[str, str]:
+    return {
+        "url": getattr(settings, "BLOC_MAP_TILES_URL", ""),
+        "attribution": getattr(settings, "BLOC_MAP_TILES_ATTRIBUTION", ""),
+    }
+
+
+def _tile_origin() -> str:
+    parts = urlsplit(_tiles()["url"].replace("{s}", "a"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _with_tile_csp(response: HttpResponse) -> HttpResponse:
+    """Tiles come from the configured server only; the list works when they cannot load."""
+    origin = _tile_origin()
+    if origin:
+        response._csp_update = {"img-src": [origin.replace("//a.", "//*.")]}  # type: ignore[attr-defined]
+    return response
+
+
+# --- Public: search, map, day page, event page, iCal, embed -----------------------------------
+
+
+def _markers(found: list[selectors.Found]) -> list[dict[str, Any]]:
+    return [
+        {
+            "lat": f.event.latitude,
+            "lng": f.event.longitude,
+            "title": f.event.title,
+            "url": reverse("events:event-detail", args=[f.event.slug]),
+        }
+        for f in found
+        if f.event.latitude is not None and not f.event.is_virtual
+    ]
+
+
+def event_search(request: HttpRequest) -> HttpResponse:
+    form = forms.SearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found, origin = selectors.search_events(
+        zip_code=filters.get("zip", ""),
+        radius_miles=filters.get("radius") or 25,
+        event_type=filters.get("type", ""),
+        on_date=filters.get("date"),
+    )
+    response = render(
+        request,
+        "events/event_search.html",
+        {
+            "form": form,
+            "found": found,
+            "origin": origin,
+            "markers": _markers(found),
+            "tiles": _tiles(),
+            "days": selectors.published_days()[:5],
+        },
+    )
+    return _with_tile_csp(response)
+
+
+@xframe_options_exempt
+def event_embed(request: HttpRequest) -> HttpResponse:
+    """A list partners can put on their own sites in an iframe; `?partner=<id>` attributes RSVPs."""
+    day = None
+    if request.GET.get("day"):
+        day = selectors.day_for_public(request.GET["day"])
+    form = forms.SearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found, _ = selectors.search_events(
+        zip_code=filters.get("zip", ""),
+        radius_miles=filters.get("radius") or 50,
+        event_type=filters.get("type", ""),
+        day=day,
+        limit=50,
+    )
+    partner = request.GET.get("partner", "")
+    response = render(
+        request,
+        "events/event_embed.html",
+        {"found": found, "partner": partner if partner.isdigit() else ""},
+    )
+    response._csp_replace = {"frame-ancestors": ["*"]}  # type: ignore[attr-defined]
+    return response
+
+
+def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    day = selectors.day_for_public(slug)
+    found, _ = selectors.search_events(day=day, limit=500)
+    response = render(
+        request,
+        "events/day_detail.html",
+        {
+            "day": day,
+            "totals": selectors.day_totals(day),
+            "found": found,
+            "markers": _markers(found),
+            "tiles": _tiles(),
+            "partners": day.partners.all(),
+        },
+    )
+    return _with_tile_csp(response)
+
+
+def _ical(events: list[Event], name: str) -> HttpResponse:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Bloc//events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for event in events:
+        entry = icalendar.Event()
+        entry.add("uid", f"event-{event.pk}@bloc")
+        entry.add("summary", event.title)
+        entry.add("dtstart", event.starts_at)
+        entry.add("dtend", event.ends_at)
+        entry.add("dtstamp", timezone.now())
+        entry.add(
+            "url", settings.SITE_URL.rstrip("/") + reverse("events:event-detail", args=[event.slug])
+        )
+        entry.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
+        if event.is_virtual:
+            entry.add("location", event.virtual_url)
+        else:
+            entry.add(
+                "location",
+                ", ".join(p for p in (event.venue_name, event.address_line1, event.place) if p),
+            )
+        if event.description:
+            entry.add("description", event.description)
+        calendar.add_component(entry)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="events.ics"'
+    return response
+
+
+def day_ical(request: HttpRequest, slug: str) -> HttpResponse:
+    day = selectors.day_for_public(slug)
+    return _ical(list(selectors.upcoming_public_events().filter(day=day)[:2000]), day.name)
+
+
+def event_ical(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_for_public(slug)
+    return _ical([event], event.title)
+
+
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_for_public(slug)
+    slots = selectors.slots_with_counts(event)
+    open_slots = [s for s in slots if s.ends_at > timezone.now()]
+    form = forms.RSVPForm(slots=open_slots, initial={"zip_code": request.GET.get("zip", "")})
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "slots": slots,
+            "form": form,
+            "partner": request.GET.get("partner", ""),
+            "can_rsvp": event.is_open_for_rsvp and bool(open_slots),
+            "co_hosts": event.co_hosts.all(),
+        },
+    )
+
+
+@require_POST
+def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_for_public(slug)
+    slots = list(event.timeslots.filter(ends_at__gt=timezone.now()))
+    form = forms.RSVPForm(request.POST, slots=slots)
+    if form.is_valid():
+        data = form.cleaned_data
+        slot = next(s for s in slots if str(s.pk) == data["timeslot"])
+        partner_id = request.POST.get("partner", "")
+        partner = None
+        if partner_id.isdigit():
+            from bloc.coalition.models import Partner
+
+            partner = Partner.objects.filter(pk=int(partner_id)).first()
+        try:
+            record, token = services.rsvp(
+                actor=request.user,
+                timeslot=slot,
+                email=data["email"],
+                phone=data["phone"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                zip_code=data["zip_code"],
+                guests=data["guests"] or 0,
+                email_opt_in=data["email_opt_in"],
+                sms_opt_in=data["sms_opt_in"],
+                referring_partner=partner,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(
+                request,
+                "events/rsvp_done.html",
+                {"event": event, "rsvp": record, "token": token},
+                status=201,
+            )
+    return render(
+        request,
+        "events/event_detail.html",
+        {"event": event, "slots": slots, "form": form, "can_rsvp": event.is_open_for_rsvp},
+        status=400,
+    )
+
+
+def rsvp_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    record = selectors.rsvp_for_cancel_token(token)
+    if request.method == "POST":
+        services.cancel_rsvp(actor=request.user, rsvp=record)
+        messages.success(request, "Your RSVP is cancelled. Thank you for letting the host know.")
+        return redirect("events:event-detail", slug=record.event.slug)
+    return render(request, "events/rsvp_cancel.html", {"rsvp": record, "event": record.event})
+
+
+@cache_control(max_age=86400, public=True)
+def leaflet_asset(request: HttpRequest, name: str) -> FileResponse:
+    """Leaflet from the django-leaflet wheel, served from our own origin (CSP: 'self')."""
+    if name not in LEAFLET_FILES:
+        raise Http404("No such file.")
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse((LEAFLET_DIR / name).open("rb"), content_type=content_type)
+
+
+# --- Host your own ---------------------------------------------------------------------------
+
+
+def event_submit(request: HttpRequest) -> HttpResponse:
+    initial = {"day": request.GET.get("day")} if request.GET.get("day") else None
+    form = forms.SubmitEventForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            event, _token = services.submit_event(
+                actor=request.user,
+                day=data["day"],
+                title=data["title"],
+                event_type=data["event_type"],
+                description=data["description"],
+                visibility=data["visibility"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                tz=data["tz"],
+                capacity=data["capacity"],
+                is_virtual=data["is_virtual"],
+                virtual_url=data["virtual_url"],
+                venue_name=data["venue_name"],
+                address_line1=data["address_line1"],
+                zip_code=data["zip_code"],
+                host_name=data["host_name"],
+                host_email=data["host_email"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(request, "events/event_submitted.html", {"event": event}, status=201)
+    return render(request, "events/event_submit.html", {"form": form})
+
+
+def submission_verify(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "events/submission_verify.html", {"token": token})
+    try:
+        event = services.verify_submission(token=token)
+    except ValidationError:
+        raise Http404("This confirmation link has already been used or is unknown.") from None
+    return render(request, "events/event_submitted.html", {"event": event, "verified": True})
