@@ -33,9 +33,12 @@ demo: install
 	 trap 'kill $$WORKER $$PERIODIC 2>/dev/null' EXIT INT TERM; \
 	 $(DEMO_ENV) $(BLOC) runserver --noreload localhost:8000
 
-## make test: the whole suite on SQLite (PostgreSQL-only tests are skipped here; .ci/run runs them)
+## make test: the whole suite on SQLite (PostgreSQL-only tests are skipped here; .ci/run runs them).
+## Browser journeys run in their own session: Playwright's sync API refuses to share a process
+## with tests that leave an asyncio loop behind.
 test: dev
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not e2e"
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e
 
 ## make check: lint, format, types, layers, migrations, deploy checks
 check: dev
