@@ -1,3 +1,5 @@
+"""Audiences, email and SMS broadcasts, pledge and petition pages."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,9 @@ class CommsConfig(AppConfig):
     name = "bloc.comms"
     label = "comms"
     verbose_name = "Comms"
+
+    def ready(self) -> None:
+        from bloc.comms import permissions, signals, tasks  # noqa: F401
+        from bloc.core.navigation import MenuEntry, register_menu
+
+        register_menu(MenuEntry("Comms", "comms:home", permissions.can_use_comms, order=60))
