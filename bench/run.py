@@ -19,6 +19,8 @@ def main() -> int:
     subprocess.run([PY, str(ROOT / "people" / "import_people.py"), "--rows", "100000"], check=True)
     print("\n== events: spike of public RSVPs over HTTP (gunicorn, PostgreSQL)")
     subprocess.run([PY, str(ROOT / "events" / "rsvp_spike.py"), "--rsvps", "6000"], check=True)
+    print("\n== democracy: casting ballots over HTTP (gunicorn, PostgreSQL)")
+    subprocess.run([PY, str(ROOT / "democracy" / "cast_load.py"), "--voters", "2000"], check=True)
     return 0
 
 
