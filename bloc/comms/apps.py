@@ -9,7 +9,7 @@ class CommsConfig(AppConfig):
     verbose_name = "Comms"
 
     def ready(self) -> None:
-        from bloc.comms import permissions, signals, tasks  # noqa: F401
+        from bloc.comms import permissions, seeds, signals, tasks  # noqa: F401
         from bloc.core.navigation import MenuEntry, register_menu
 
         register_menu(MenuEntry("Comms", "comms:home", permissions.can_use_comms, order=60))
