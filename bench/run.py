@@ -21,6 +21,11 @@ def main() -> int:
     subprocess.run([PY, str(ROOT / "events" / "rsvp_spike.py"), "--rsvps", "6000"], check=True)
     print("\n== democracy: casting ballots over HTTP (gunicorn, PostgreSQL)")
     subprocess.run([PY, str(ROOT / "democracy" / "cast_load.py"), "--voters", "2000"], check=True)
+    print("\n== comms: 100,000 personalised emails through a local SMTP sink")
+    subprocess.run(
+        [PY, str(ROOT / "comms" / "email_throughput.py"), "--emails", "100000", "--workers", "2"],
+        check=True,
+    )
     return 0
 
 
