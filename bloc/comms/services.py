@@ -248,7 +248,7 @@ def release_scheduled(*, now: datetime | None = None) -> int:
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             broadcast = (
-                Broadcast.objects.select_for_update()
+                Broadcast.objects.select_for_update(of=("self",))
                 .select_related("audience", "created_by")
                 .get(pk=pk)
             )
