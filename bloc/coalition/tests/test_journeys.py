@@ -4,13 +4,12 @@ import pytest
 
 from bloc.coalition.models import Stage
 from bloc.coalition.tests.world import world
-from tests.e2e.conftest import browser, page  # noqa: F401  (the shared Chromium fixtures)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_organizer_logs_a_meeting_and_moves_the_partner_on_the_board(
-    page,  # noqa: F811
+    page,
     live_server,
     personas,
 ):
