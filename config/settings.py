@@ -262,5 +262,19 @@ LOGGING = {
 # --- Bloc policy defaults (organizations change these by configuration) ---------------------
 BLOC_DEFAULT_GRACE_DAYS = env.int("BLOC_DEFAULT_GRACE_DAYS", default=30)
 IMPORT_MAX_BYTES = env.int("BLOC_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
+# Events: national vetting flags events closer than this in space and time to an approved one.
+BLOC_EVENTS_CONFLICT_MILES = env.float("BLOC_EVENTS_CONFLICT_MILES", default=1.0)
+BLOC_EVENTS_CONFLICT_HOURS = env.float("BLOC_EVENTS_CONFLICT_HOURS", default=3.0)
+# Days a chapter has to follow up a first-time volunteer.
+BLOC_EVENTS_FOLLOW_UP_DAYS = env.int("BLOC_EVENTS_FOLLOW_UP_DAYS", default=7)
+# Map tiles (public tiles need internet; the event list works without them). Empty: no tiles.
+BLOC_MAP_TILES_URL = env.str("BLOC_MAP_TILES_URL", default="")
+BLOC_MAP_TILES_ATTRIBUTION = env.str("BLOC_MAP_TILES_ATTRIBUTION", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+if BLOC_MAP_TILES_URL:
+    # The browser fetches tiles from the tile server: allow exactly that origin for images.
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(BLOC_MAP_TILES_URL.replace("{s}", "a"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.hostname}")
