@@ -276,5 +276,5 @@ if BLOC_MAP_TILES_URL:
     # The browser fetches tiles from the tile server: allow exactly that origin for images.
     from urllib.parse import urlsplit
 
-    _tiles = urlsplit(BLOC_MAP_TILES_URL.replace("{s}", "a"))
+    _tiles = urlsplit(BLOC_MAP_TILES_URL.replace("{s}", "*"))
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.hostname}")
