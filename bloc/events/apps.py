@@ -13,7 +13,7 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from bloc.core.navigation import MenuEntry, register_menu
         from bloc.core.registry import PeriodicJob, periodic_jobs
-        from bloc.events import dashboard, permissions, seeds, tasks  # noqa: F401
+        from bloc.events import dashboard, permissions, seeds, shared, tasks  # noqa: F401
 
         register_menu(
             MenuEntry("Events", "events:moderation-queue", permissions.is_event_staff, order=55)
