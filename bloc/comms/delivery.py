@@ -118,13 +118,16 @@ def _site_url() -> str:
     return str(getattr(settings, "SITE_URL", "http://localhost:8000")).rstrip("/")
 
 
-def build_message(broadcast: Broadcast, person: Person, key: str) -> OutgoingMessage:
+def build_message(
+    broadcast: Broadcast, person: Person, key: str, variant: str = "a"
+) -> OutgoingMessage:
     values = render.person_values(person)
+    subject, body_template = broadcast.content(variant or broadcast.winner or "a")
     entity = broadcast.legal_entity
     unsubscribe = _site_url() + render.unsubscribe_path(
         person_id=person.pk, broadcast_id=broadcast.pk
     )
-    body = render.merge(broadcast.body, values)
+    body = render.merge(body_template, values)
     if broadcast.channel == Broadcast.Channel.SMS:
         tail = f"{entity.disclaimer} " if entity.disclaimer else ""
         return OutgoingMessage(
@@ -139,7 +142,7 @@ def build_message(broadcast: Broadcast, person: Person, key: str) -> OutgoingMes
     return OutgoingMessage(
         key=key,
         to=person.email,
-        subject=render.merge(broadcast.subject, values),
+        subject=render.merge(subject, values),
         body=f"{body}\n\n--\n{footer}\nUnsubscribe: {unsubscribe}\n",
         from_email=formataddr((broadcast.from_name or entity.name, sender)),
         headers={
@@ -259,6 +262,12 @@ def _send_group(
                 )
                 continue
             assert person is not None
+            if row.variant == "" and broadcast.is_ab_test and not broadcast.winner:
+                # Held for the A/B winner; `choose_winners` releases it.
+                row.status, row.next_attempt_at = Status.PENDING, now + timedelta(minutes=10)
+                row.attempts -= 1
+                row.claimed_by, row.lease_expires_at, row.reason = "", None, "awaiting_winner"
+                continue
             if row.channel == Broadcast.Channel.SMS:
                 opens = quiet_hours.next_allowed(person.zip_code, now)
                 if opens != now:
@@ -267,7 +276,9 @@ def _send_group(
                     row.attempts -= 1
                     row.claimed_by, row.lease_expires_at, row.reason = "", None, "quiet_hours"
                     continue
-            outgoing[row.idempotency_key] = build_message(broadcast, person, row.idempotency_key)
+            outgoing[row.idempotency_key] = build_message(
+                broadcast, person, row.idempotency_key, row.variant
+            )
             by_key[row.idempotency_key] = row
         results = backend.send(list(outgoing.values())) if outgoing else []
         answered = set()
@@ -353,6 +364,20 @@ def run_worker(
         for status, count in report.counts.items():
             totals[status] += count
     return dict(totals)
+
+
+def variant_rates(broadcast: Broadcast) -> dict[str, float]:
+    """The A/B metric (opens or clicks per message sent) for each variant."""
+    from django.db.models import Count, Q
+
+    field = f"{broadcast.winner_metric}_at__isnull"
+    rates = {}
+    for variant in ("a", "b"):
+        counts = OutboxMessage.objects.filter(
+            broadcast=broadcast, variant=variant, status=Status.SENT
+        ).aggregate(sent=Count("id"), hits=Count("id", filter=Q(**{field: False})))
+        rates[variant] = counts["hits"] / counts["sent"] if counts["sent"] else 0.0
+    return rates
 
 
 def stats_for(broadcast: Broadcast) -> dict[str, Any]:

@@ -60,6 +60,20 @@ class BroadcastForm(forms.Form):
         max_length=20000,
         help_text="Merge fields: " + ", ".join("{{ " + f + "|fallback }}" for f in render.FIELDS),
     )
+    subject_b = forms.CharField(max_length=200, required=False, label="A/B test: subject B")
+    body_b = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+        required=False,
+        label="A/B test: body B",
+    )
+    test_percent = forms.IntegerField(
+        min_value=0, max_value=100, initial=0, label="A/B test share of the audience (%)"
+    )
+    test_hours = forms.IntegerField(min_value=1, max_value=72, initial=4, label="Test for (hours)")
+    winner_metric = forms.ChoiceField(
+        choices=[("opened", "Open rate"), ("clicked", "Click rate")], label="Winner by"
+    )
     scheduled_for = forms.DateTimeField(
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -74,7 +88,7 @@ class BroadcastForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name in ("subject", "body"):
+        for name in ("subject", "body", "subject_b", "body_b"):
             try:
                 render.check_template(data.get(name) or "")
             except forms.ValidationError as exc:

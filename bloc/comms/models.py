@@ -113,6 +113,19 @@ class Broadcast(TimeStampedModel):
     from_name = models.CharField(max_length=120, blank=True)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(max_length=20000)
+    # A/B test: a variant B of subject and/or body goes to `test_percent` of the audience (half
+    # A, half B); after `test_hours` the variant with the better `winner_metric` goes to the rest.
+    subject_b = models.CharField(max_length=200, blank=True)
+    body_b = models.TextField(max_length=20000, blank=True)
+    test_percent = models.PositiveSmallIntegerField(default=0)
+    test_hours = models.PositiveSmallIntegerField(default=4)
+    winner_metric = models.CharField(
+        max_length=12,
+        choices=[("opened", "Open rate"), ("clicked", "Click rate")],
+        default="opened",
+    )
+    winner = models.CharField(max_length=1, blank=True)
+    winner_chosen_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -137,6 +150,16 @@ class Broadcast(TimeStampedModel):
     def is_national(self) -> bool:
         return self.chapter_id is None
 
+    @property
+    def is_ab_test(self) -> bool:
+        return bool(self.subject_b or self.body_b) and self.test_percent > 0
+
+    def content(self, variant: str) -> tuple[str, str]:
+        """(subject, body) of variant "a" or "b"; B falls back to A where it is left empty."""
+        if variant == "b":
+            return self.subject_b or self.subject, self.body_b or self.body
+        return self.subject, self.body
+
 
 class DeliveryMode(models.TextChoices):
     AT_MOST_ONCE = "at_most_once", "At most once (never twice; an unknown outcome is not retried)"
@@ -158,6 +181,9 @@ class OutboxMessage(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=8, choices=Broadcast.Channel.choices)
     mode = models.CharField(max_length=16, choices=DeliveryMode.choices)
+    variant = models.CharField(
+        max_length=1, default="a", blank=True, help_text='A/B variant; "" waits for the winner.'
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     idempotency_key = models.CharField(max_length=64, unique=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -177,7 +203,10 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["broadcast", "person"], name="one_message_per_person")
+            models.UniqueConstraint(fields=["broadcast", "person"], name="one_message_per_person"),
+            models.CheckConstraint(
+                condition=Q(variant__in=["a", "b", ""]), name="outbox_variant_known"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),

@@ -1,7 +1,8 @@
 """The only write path for comms: audiences, broadcasts, unsubscribes, webhooks, pledges."""
 
+import random
 import string
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -103,7 +104,9 @@ def preflight(broadcast: Broadcast) -> list[str]:
         problems.append("A text is at most 480 characters (three segments).")
     if not broadcast.legal_entity.postal_address.strip():
         problems.append("The sending entity has no postal address for the footer.")
-    for text in (broadcast.subject, broadcast.body):
+    if (broadcast.subject_b or broadcast.body_b) and not 2 <= broadcast.test_percent <= 100:
+        problems.append("An A/B test goes to between 2% and 100% of the audience.")
+    for text in (broadcast.subject, broadcast.body, broadcast.subject_b, broadcast.body_b):
         try:
             render.check_template(text)
         except ValidationError as exc:
@@ -123,15 +126,25 @@ def create_broadcast(
     subject: str = "",
     from_name: str = "",
     scheduled_for: datetime | None = None,
+    subject_b: str = "",
+    body_b: str = "",
+    test_percent: int = 0,
+    test_hours: int = 4,
+    winner_metric: str = "opened",
 ) -> Broadcast:
     if not permissions.can_send_for(actor, chapter_id):
         raise PermissionDenied("You cannot send for that chapter.")
     if audience not in selectors.audiences_for(actor):
         raise PermissionDenied("That audience is outside your scope.")
-    for text in (subject, body):
+    for text in (subject, body, subject_b, body_b):
         render.check_template(text)
     with transaction.atomic():
         broadcast = Broadcast.objects.create(
+            subject_b=subject_b,
+            body_b=body_b,
+            test_percent=test_percent,
+            test_hours=test_hours,
+            winner_metric=winner_metric,
             title=title,
             channel=channel,
             audience=audience,
@@ -221,12 +234,14 @@ def _queue(broadcast: Broadcast, now: datetime) -> int:
     )
     address_field = "phone" if broadcast.channel == Broadcast.Channel.SMS else "email"
     person_ids = list(recipients.exclude(**{address_field: ""}).values_list("pk", flat=True))
+    variants = _split(broadcast, person_ids)
     rows = [
         OutboxMessage(
             broadcast=broadcast,
             person_id=person_id,
             channel=broadcast.channel,
             mode=mode,
+            variant=variants.get(person_id, "a"),
             idempotency_key=f"bloc-b{broadcast.pk}-p{person_id}",
             next_attempt_at=timezone.now(),
         )
@@ -238,6 +253,52 @@ def _queue(broadcast: Broadcast, now: datetime) -> int:
     audit.event("broadcast_queued", actor=None, target=broadcast, recipients=len(rows), mode=mode)
     transaction.on_commit(lambda: tasks.start_delivery(recipients=len(rows)))
     return len(rows)
+
+
+def _split(broadcast: Broadcast, person_ids: list[int]) -> dict[int, str]:
+    """A/B: a random test share, half A and half B; everyone else waits for the winner ("")."""
+    if not broadcast.is_ab_test:
+        return {}
+    shuffled = sorted(person_ids)
+    random.Random(broadcast.pk).shuffle(shuffled)
+    tested = round(len(shuffled) * broadcast.test_percent / 100)
+    half = tested // 2
+    return {pid: ("a" if i < half else "b" if i < tested else "") for i, pid in enumerate(shuffled)}
+
+
+def choose_winners(*, now: datetime | None = None) -> int:
+    """After each A/B test's window, pick the better variant and release the held rows."""
+    from bloc.comms import delivery
+
+    now = now or timezone.now()
+    chosen = 0
+    due = Broadcast.objects.filter(status=Broadcast.Status.SENDING, winner="").exclude(
+        test_percent=0
+    )
+    for broadcast in due:
+        if not broadcast.is_ab_test or broadcast.queued_at is None:
+            continue
+        if broadcast.queued_at + timedelta(hours=broadcast.test_hours) > now:
+            continue
+        rates = delivery.variant_rates(broadcast)
+        winner = "b" if rates["b"] > rates["a"] else "a"
+        with transaction.atomic():
+            broadcast.winner, broadcast.winner_chosen_at = winner, now
+            broadcast.save(update_fields=["winner", "winner_chosen_at"])
+            released = OutboxMessage.objects.filter(
+                broadcast=broadcast, variant="", status=OutboxMessage.Status.PENDING
+            ).update(variant=winner, next_attempt_at=timezone.now(), reason="")
+            audit.event(
+                "ab_winner_chosen",
+                actor=None,
+                target=broadcast,
+                winner=winner,
+                rate_a=round(rates["a"], 4),
+                rate_b=round(rates["b"], 4),
+                released=released,
+            )
+        chosen += 1
+    return chosen
 
 
 def release_scheduled(*, now: datetime | None = None) -> int:

@@ -45,5 +45,9 @@ periodic_jobs.register(
     PeriodicJob(run=lambda: services.release_scheduled(), every=timedelta(minutes=1)),
 )
 periodic_jobs.register(
+    "comms.choose-ab-winners",
+    PeriodicJob(run=lambda: services.choose_winners(), every=timedelta(minutes=5)),
+)
+periodic_jobs.register(
     "comms.deliver-due", PeriodicJob(run=_deliver_due, every=timedelta(minutes=1))
 )

@@ -110,6 +110,11 @@ def broadcast_create(request: HttpRequest) -> HttpResponse:
                 subject=data["subject"],
                 from_name=data["from_name"],
                 scheduled_for=data["scheduled_for"],
+                subject_b=data["subject_b"],
+                body_b=data["body_b"],
+                test_percent=data["test_percent"] or 0,
+                test_hours=data["test_hours"] or 4,
+                winner_metric=data["winner_metric"],
             )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
@@ -144,6 +149,7 @@ def broadcast_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "broadcast": broadcast,
             "problems": services.preflight(broadcast),
             "stats": delivery.stats_for(broadcast),
+            "rates": delivery.variant_rates(broadcast) if broadcast.is_ab_test else None,
             "sample": sample,
             "preview": preview,
             "preview_person": person,
