@@ -119,13 +119,16 @@ def _site_url() -> str:
 
 
 def build_message(
-    broadcast: Broadcast, person: Person, key: str, variant: str = "a"
+    broadcast: Broadcast, person: Person, key: str, variant: str = "a", *, preview: bool = False
 ) -> OutgoingMessage:
     values = render.person_values(person)
     subject, body_template = broadcast.content(variant or broadcast.winner or "a")
     entity = broadcast.legal_entity
-    unsubscribe = _site_url() + render.unsubscribe_path(
-        person_id=person.pk, broadcast_id=broadcast.pk
+    # A preview never shows the recipient's real link: whoever holds it can unsubscribe them.
+    unsubscribe = (
+        _site_url() + "/comms/u/…/"
+        if preview
+        else _site_url() + render.unsubscribe_path(person_id=person.pk, broadcast_id=broadcast.pk)
     )
     body = render.merge(body_template, values)
     if broadcast.channel == Broadcast.Channel.SMS:

@@ -141,7 +141,7 @@ def broadcast_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         person = None
     if person is not None:
-        preview = delivery.build_message(broadcast, person, key="preview")
+        preview = delivery.build_message(broadcast, person, key="preview", preview=True)
     return render(
         request,
         "comms/broadcast_detail.html",

@@ -227,6 +227,7 @@ def test_broadcast_preview_is_per_recipient_and_only_for_the_audience(client, pe
     response = client.get(url + f"?preview={personas.person_member_a.pk}")
     assert response.context["preview"].subject == "Hi Mina"
     assert "See you in your town." in response.context["preview"].body
+    assert "/comms/u/…/" in response.context["preview"].body  # no working link for the sender
     assert client.get(url + f"?preview={personas.person_member_b.pk}").status_code == 404
 
 
