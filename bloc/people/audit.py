@@ -3,7 +3,7 @@
 from typing import Any
 
 from bloc.core.audit import record
-from bloc.people.models import Membership, Person
+from bloc.people.models import Chapter, ImportJob, Membership, Person, TransferRequest
 
 
 def person_created(*, actor: Any, person: Person) -> None:
@@ -74,3 +74,31 @@ def people_exported(*, actor: Any, count: int, chapter_id: int | None) -> None:
 
 def people_imported(*, actor: Any, report: dict[str, Any]) -> None:
     record("people.imported", actor=actor, **report)
+
+
+def chapter_created(*, actor: Any, chapter: Chapter, zips: int) -> None:
+    record("people.chapter_created", actor=actor, target=chapter, chapter_id=chapter.pk, zips=zips)
+
+
+def transfer_requested(*, actor: Any, transfer: TransferRequest) -> None:
+    record(
+        "people.transfer_requested",
+        actor=actor,
+        target=transfer,
+        chapter_id=transfer.person.chapter_id,
+        to_chapter_id=transfer.to_chapter_id,
+    )
+
+
+def transfer_decided(*, actor: Any, transfer: TransferRequest, approved: bool) -> None:
+    record(
+        "people.transfer_decided",
+        actor=actor,
+        target=transfer,
+        chapter_id=transfer.to_chapter_id,
+        approved=approved,
+    )
+
+
+def import_started(*, actor: Any, job: ImportJob) -> None:
+    record("people.import_started", actor=actor, target=job, dry_run=job.is_dry_run)

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from bloc.accounts import selectors as roles
@@ -168,21 +168,25 @@ def find_matches(*, email: str = "", phone: str = "") -> list[Person]:
     return list(Person.objects.live().filter(pk__in=ids))
 
 
-def pending_transfers_for(actor: Any) -> list[TransferRequest]:
+def _pending_transfers(actor: Any) -> QuerySet[TransferRequest]:
     qs = TransferRequest.objects.filter(status=TransferRequest.Status.PENDING).select_related(
         "person", "person__chapter", "to_chapter"
     )
     if not roles.is_national_admin(actor):
         chapter_ids = roles.organized_chapter_ids(actor)
         qs = qs.filter(Q(to_chapter_id__in=chapter_ids) | Q(person__chapter_id__in=chapter_ids))
-    return list(qs)
+    return qs
+
+
+def pending_transfers_for(actor: Any) -> list[TransferRequest]:
+    return list(_pending_transfers(actor))
 
 
 def transfer_for(actor: Any, pk: Any) -> TransferRequest:
-    for request in pending_transfers_for(actor):
-        if str(request.pk) == str(pk):
-            return request
-    raise Http404("No such transfer request.")
+    try:
+        return _pending_transfers(actor).get(pk=int(pk))
+    except (TransferRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such transfer request.") from None
 
 
 def import_job_for(actor: Any, pk: Any) -> Any:

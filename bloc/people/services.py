@@ -80,15 +80,7 @@ def create_chapter(
             name=name, slug=slugify(name)[:120], state=state.upper(), parent=parent, status=status
         )
         ChapterZip.objects.bulk_create([ChapterZip(chapter=chapter, zip_code=z) for z in zips])
-        from bloc.core.audit import record
-
-        record(
-            "people.chapter_created",
-            actor=actor,
-            target=chapter,
-            chapter_id=chapter.pk,
-            zips=len(zips),
-        )
+        audit.chapter_created(actor=actor, chapter=chapter, zips=len(zips))
     return chapter
 
 
@@ -267,15 +259,7 @@ def request_transfer(
             transfer = TransferRequest.objects.create(
                 person=person, to_chapter=to_chapter, reason=reason[:2000]
             )
-            from bloc.core.audit import record
-
-            record(
-                "people.transfer_requested",
-                actor=actor,
-                target=transfer,
-                chapter_id=person.chapter_id,
-                to_chapter_id=to_chapter.pk,
-            )
+            audit.transfer_requested(actor=actor, transfer=transfer)
     except IntegrityError:
         raise ValidationError("You already have a pending request to move.") from None
     return transfer
@@ -297,15 +281,7 @@ def decide_transfer(*, actor: Any, transfer: TransferRequest, approve: bool) -> 
         transfer.save()
         if approve:
             _move(transfer.person, transfer.to_chapter, ChapterAssignment.Reason.REQUEST, actor)
-        from bloc.core.audit import record
-
-        record(
-            "people.transfer_decided",
-            actor=actor,
-            target=transfer,
-            chapter_id=transfer.to_chapter_id,
-            approved=approve,
-        )
+        audit.transfer_decided(actor=actor, transfer=transfer, approved=approve)
     return transfer
 
 
@@ -579,9 +555,7 @@ def start_import(
             rows_total=max(data.count(b"\n") - 1, 1),
         )
         job.file.save(f"import-{job.pk}.csv", ContentFile(data), save=True)
-        from bloc.core.audit import record
-
-        record("people.import_started", actor=actor, target=job, dry_run=dry_run)
+        audit.import_started(actor=actor, job=job)
         from bloc.people.tasks import run_import
 
         transaction.on_commit(lambda: run_import.enqueue(job.pk))

@@ -152,9 +152,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in form.changed_data}
         try:
-            services.update_person(
-                actor=request.user, person=selectors.person_for(request.user, pk), **changes
-            )
+            # A fresh copy: validating the ModelForm already wrote the new values onto `person`.
+            fresh = selectors.person_for(request.user, pk)
+            services.update_person(actor=request.user, person=fresh, **changes)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
