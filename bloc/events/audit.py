@@ -77,6 +77,11 @@ def host_action(
     )
 
 
+def check_in_code_refused(*, link: HostLink, actor: Any, event: Event, reason: str) -> None:
+    """A scanned or typed code that could not be checked in here (never the code itself)."""
+    host_action(link=link, actor=actor, event=event, action="check_in_code_refused", reason=reason)
+
+
 def follow_up_completed(*, actor: Any, follow_up: FollowUp) -> None:
     record(
         "events.follow_up_completed",

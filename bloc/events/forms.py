@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from bloc.core import geo
 from bloc.events.models import DayOfAction, Event, EventType, FollowUp
+from bloc.events.services.check_in import normalize_check_in_code
 
 RADII = [(5, "5 miles"), (10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 COMMON_ZONES = [
@@ -90,6 +91,36 @@ class WalkInForm(forms.Form):
         if not (data.get("email") or data.get("phone")):
             raise ValidationError("An email address or a phone number is needed.")
         return data
+
+
+class CheckInCodeForm(forms.Form):
+    """The door: a scanner types the code from the QR code and Enter; a person types it."""
+
+    code = forms.CharField(
+        label="Check-in code",
+        max_length=32,
+        help_text="Scan the QR code in the person's confirmation, or type the code printed "
+        "under it (6 letters and digits; spaces and dashes are ignored).",
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "enterkeyhint": "go",
+                "class": "scan-input",
+            }
+        ),
+        error_messages={"required": "Enter or scan a check-in code."},
+    )
+
+    def clean_code(self) -> str:
+        value = normalize_check_in_code(self.cleaned_data["code"])
+        if not 4 <= len(value) <= 8:
+            raise ValidationError(
+                "A check-in code has 6 letters and digits, like K7P2QX.", code="format"
+            )
+        return value
 
 
 class OutcomesForm(forms.Form):

@@ -212,6 +212,26 @@ def rsvps_for_host(event: Event, *, query: str = "") -> QuerySet[RSVP]:
     return rsvps
 
 
+def check_in_counts(event: Event) -> dict[str, int]:
+    """RSVPs (not cancelled) and how many of them are checked in, in one query."""
+    counts = (
+        RSVP.objects.filter(event=event)
+        .exclude(status=RSVP.Status.CANCELLED)
+        .aggregate(rsvps=Count("id"), checked_in=Count("id", filter=Q(checked_in_at__isnull=False)))
+    )
+    return {"rsvps": counts["rsvps"], "checked_in": counts["checked_in"]}
+
+
+def recent_check_ins(event: Event, *, limit: int = 5) -> list[RSVP]:
+    """The last people checked in at the door, newest first."""
+    return list(
+        RSVP.objects.filter(event=event, checked_in_at__isnull=False)
+        .exclude(status=RSVP.Status.CANCELLED)
+        .select_related("person")
+        .order_by("-checked_in_at", "-pk")[:limit]
+    )
+
+
 # --- Staff reads -----------------------------------------------------------------------------
 
 

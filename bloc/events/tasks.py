@@ -1,5 +1,6 @@
 """Event email: confirmations, reminders, host links. Cancellation and opt-out are checked when
-a message is *sent*, not when it was queued."""
+a message is *sent*, not when it was queued. Confirmations and reminders carry an HTML part with
+the check-in pass (a QR code drawn as a table, so it shows with images blocked)."""
 
 from typing import Any
 
@@ -77,8 +78,10 @@ def send_rsvp_confirmation(rsvp_id: int, token: str = "") -> str:
     if not _not_opted_out(rsvp.person):
         return "skipped: opted out"
     kind = "confirmation" if rsvp.status == RSVP.Status.CONFIRMED else "waitlisted"
-    body = render_to_string("events/email/rsvp.txt", {**_rsvp_context(rsvp, token), "kind": kind})
-    send_email.call(to=[rsvp.person.email], subject=SUBJECTS[kind], body=body)
+    context = {**_rsvp_context(rsvp, token), "kind": kind}
+    body = render_to_string("events/email/rsvp.txt", context)
+    html = render_to_string("events/email/rsvp.html", context)
+    send_email.call(to=[rsvp.person.email], subject=SUBJECTS[kind], body=body, html=html)
     return "sent"
 
 
@@ -93,8 +96,10 @@ def send_reminders(rsvp_ids: list[int], kind: str) -> int:
     for rsvp in rsvps:
         if not _not_opted_out(rsvp.person):
             continue
-        body = render_to_string("events/email/reminder.txt", {**_rsvp_context(rsvp), "kind": kind})
-        send_email.call(to=[rsvp.person.email], subject=SUBJECTS[kind], body=body)
+        context = {**_rsvp_context(rsvp), "kind": kind}
+        body = render_to_string("events/email/reminder.txt", context)
+        html = render_to_string("events/email/reminder.html", context)
+        send_email.call(to=[rsvp.person.email], subject=SUBJECTS[kind], body=body, html=html)
         sent += 1
     return sent
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("host/<str:token>/", host.host_tools, name="host-tools"),
     path("host/<str:token>/resubmit/", host.host_resubmit, name="host-resubmit"),
     path("host/<str:token>/check-in/<int:pk>/", host.host_check_in, name="host-check-in"),
+    path("host/<str:token>/scan/", host.host_scan, name="host-scan"),
     path("host/<str:token>/walk-in/", host.host_walk_in, name="host-walk-in"),
     path("host/<str:token>/outcomes/", host.host_outcomes, name="host-outcomes"),
     path("moderation/", staff.moderation_queue, name="moderation-queue"),

@@ -1,6 +1,7 @@
 """The only write path for days of action, events, RSVPs, check-in and the volunteer hand-off."""
 
 from bloc.events.services._common import SlotSpec
+from bloc.events.services.check_in import CodeCheckIn, check_in_by_code, normalize_check_in_code
 from bloc.events.services.rsvps import (
     OUTCOME_FIELDS,
     add_walk_in,
@@ -28,6 +29,7 @@ from bloc.events.services.submissions import (
 
 __all__ = [
     "OUTCOME_FIELDS",
+    "CodeCheckIn",
     "SlotSpec",
     "add_timeslot",
     "add_walk_in",
@@ -35,9 +37,11 @@ __all__ = [
     "cancel_event",
     "cancel_rsvp",
     "check_in",
+    "check_in_by_code",
     "complete_follow_up",
     "create_day_of_action",
     "create_host_link",
+    "normalize_check_in_code",
     "queue_due_reminders",
     "record_outcomes",
     "reject_event",

@@ -4,13 +4,15 @@ import zoneinfo
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.messages import constants as message_levels
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bloc.events import forms, selectors, services
 from bloc.events.models import RSVP, Event, HostLink
+from bloc.events.services.check_in import CodeCheckIn
 
 # --- Host tools (private link, no account) ---------------------------------------------------
 
@@ -156,4 +158,75 @@ def host_outcomes(request: HttpRequest, token: str) -> HttpResponse:
         "events/host_tools.html",
         _host_context(link, request, outcomes_form=form),
         status=400,
+    )
+
+
+# --- Scan mode: check in by the code or its QR code ------------------------------------------
+
+
+def _scan_outcome(result: CodeCheckIn, tz_name: str) -> tuple[int, str]:
+    rsvp = result.rsvp
+    name = rsvp.person.full_name or "This person"
+    if result.was_already_checked_in:
+        assert rsvp.checked_in_at is not None
+        at = rsvp.checked_in_at.astimezone(zoneinfo.ZoneInfo(tz_name))
+        return message_levels.WARNING, f"{name} was already checked in at {at:%-I:%M %p}."
+    text = f"Checked in: {name}"
+    if rsvp.guests:
+        text += f" with {rsvp.guests} guest{'s' if rsvp.guests > 1 else ''}"
+    if rsvp.status == RSVP.Status.WAITLISTED:
+        text += " (they were on the waitlist)"
+    return message_levels.SUCCESS, text + "."
+
+
+def _scan(request: HttpRequest, link: HostLink) -> tuple[int, str]:
+    form = forms.CheckInCodeForm(request.POST)
+    if not form.is_valid():
+        return message_levels.ERROR, " ".join(str(e) for e in form.errors["code"])
+    try:
+        result = services.check_in_by_code(
+            actor=request.user, link=link, code=form.cleaned_data["code"]
+        )
+    except ValidationError as exc:
+        return message_levels.ERROR, " ".join(exc.messages)
+    return _scan_outcome(result, link.event.timezone)
+
+
+@require_http_methods(["GET", "POST"])
+def host_scan(request: HttpRequest, token: str) -> HttpResponse:
+    """Scan mode for the door: one field that a hardware scanner, a camera or a person fills.
+
+    Without JavaScript every scan is a POST and a redirect back with the outcome; with HTMX only
+    the outcome and the totals are swapped in, and the field is emptied for the next scan.
+    """
+    link = selectors.host_link_for(token)
+    if request.method == "POST":
+        level, text = _scan(request, link)
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(
+                request,
+                "events/_host_scan_result.html",
+                {
+                    "level": message_levels.DEFAULT_TAGS[level],
+                    "text": text,
+                    "counts": selectors.check_in_counts(link.event),
+                    "recent": selectors.recent_check_ins(link.event),
+                    "event": link.event,
+                    "oob": True,
+                },
+            )
+        messages.add_message(request, level, text)
+        return redirect("events:host-scan", token=token)
+    if link.event.status != Event.Status.APPROVED:
+        return redirect("events:host-tools", token=token)
+    return render(
+        request,
+        "events/host_scan.html",
+        {
+            "event": link.event,
+            "token": token,
+            "form": forms.CheckInCodeForm(),
+            "counts": selectors.check_in_counts(link.event),
+            "recent": selectors.recent_check_ins(link.event),
+        },
     )
