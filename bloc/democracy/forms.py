@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from bloc.democracy import selectors
 from bloc.democracy.models import Ballot, Comment
 from bloc.people.models import Chapter
 
@@ -57,7 +58,7 @@ class CastForm(forms.Form):
                 label="Your voting code",
                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             )
-        self.labels = list(ballot.options.values_list("label", flat=True))
+        self.labels = list(selectors.option_labels(ballot))
         choices = list(enumerate(self.labels))
         if ballot.method == Ballot.Method.YES_NO:
             self.fields["choice"] = forms.TypedChoiceField(

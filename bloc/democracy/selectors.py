@@ -2,9 +2,12 @@
 
 import base64
 import hashlib
+import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -82,6 +85,61 @@ def ballot_open_for_codes(pk: Any) -> Ballot:
         return Ballot.objects.get(pk=int(pk), status=Ballot.Status.OPEN)
     except (Ballot.DoesNotExist, ValueError, TypeError):
         raise Http404("No such ballot.") from None
+
+
+_LABELS: dict[tuple[int, datetime], tuple[str, ...]] = {}
+_LABELS_LOCK = threading.Lock()
+
+
+def option_labels(ballot: Ballot) -> tuple[str, ...]:
+    """A ballot's option labels in ballot order. Options are written once, with the ballot,
+    and never change, so each process keeps them (keyed by id and creation time, which also
+    tells apart a re-used id in a test database): casting reads no option rows."""
+    key = (ballot.pk, ballot.created_at)
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = tuple(ballot.options.order_by("position").values_list("label", flat=True))
+        with _LABELS_LOCK:
+            if len(_LABELS) >= 1024:
+                _LABELS.clear()
+            _LABELS[key] = labels
+    return labels
+
+
+@dataclass(frozen=True)
+class CastWindow:
+    status: str
+    opens_at: datetime
+    closes_at: datetime
+    public_key: str
+
+    def accepts_votes_at(self, now: datetime) -> bool:
+        return self.status == Ballot.Status.OPEN and self.opens_at <= now < self.closes_at
+
+
+def ballot_window_for_cast(pk: int) -> CastWindow | None:
+    """Status, window and key of a ballot, read inside the casting transaction. On PostgreSQL
+    the row is held with FOR KEY SHARE: casts don't block one another, but closing (which
+    takes the row FOR UPDATE) waits for them, and they wait for it and then see it closed."""
+    table = Ballot._meta.db_table
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT status, opens_at, closes_at, public_key FROM {table} WHERE id = %s{lock}",
+            [pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    opens_at, closes_at = (_aware(v) for v in row[1:3])
+    return CastWindow(status=row[0], opens_at=opens_at, closes_at=closes_at, public_key=row[3])
+
+
+def _aware(value: Any) -> datetime:
+    """A raw cursor on SQLite gives naive UTC datetimes (or text); PostgreSQL aware ones."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def roll_entry_for(actor: Any, ballot: Ballot) -> VoterRollEntry | None:

@@ -218,7 +218,7 @@ def open_ballot(*, actor: Any, ballot: Ballot) -> Ballot:
 
 
 def _validate_choice(ballot: Ballot, choice: Sequence[int]) -> list[int]:
-    n = ballot.options.count()
+    n = len(selectors.option_labels(ballot))
     picked = [int(c) for c in choice]
     if not picked:
         raise ValidationError("Choose at least one option.")
@@ -250,21 +250,40 @@ def record_vote(
 ) -> str:
     """Cast for a roll entry whose voter is already identified (signed in, or by a personal
     voting code). Returns the tracker; raises AlreadyVoted on a second attempt."""
-    now = clock.now()
-    ballot = Ballot.objects.get(pk=ballot.pk)
-    if ballot.status != Ballot.Status.OPEN or not ballot.opens_at <= now < ballot.closes_at:
-        raise ValidationError("This ballot is not open for voting now.")
-    if entry.ballot_id != ballot.pk:
+    email = entry.person.email if send_receipt else ""
+    return _cast(
+        ballot=ballot,
+        entry_id=entry.pk,
+        entry_ballot_id=entry.ballot_id,
+        email=email,
+        choice=choice,
+    )
+
+
+def _cast(
+    *, ballot: Ballot, entry_id: int, entry_ballot_id: int, email: str, choice: Sequence[int]
+) -> str:
+    """The casting transaction (the hot path of a referendum: see decision 0202).
+
+    The ballot row is re-read under a key-share lock, so the window and status checked are
+    the ones in force when the two rows are written: closing takes the row exclusively and
+    waits for casts in flight, and a cast that waits for a close sees the ballot closed.
+    Participation and sealed ballot are written together; the one-to-one key on
+    `Participation` makes a second vote impossible under concurrent requests."""
+    if entry_ballot_id != ballot.pk:
         raise PermissionDenied("You are not on this ballot's voter roll.")
-    picked = _validate_choice(ballot, choice)
-    ciphertext = crypto.seal(picked, public_hex=ballot.public_key)
-    tracker = crypto.tracker_for(ciphertext)
+    now = clock.now()
     try:
         with transaction.atomic():
-            Participation.objects.create(roll_entry=entry)
-            SealedBallot.objects.create(ballot=ballot, ciphertext=ciphertext, tracker=tracker)
-            email = entry.person.email
-            if email and send_receipt:
+            current = selectors.ballot_window_for_cast(ballot.pk)
+            if current is None or not current.accepts_votes_at(now):
+                raise ValidationError("This ballot is not open for voting now.")
+            picked = _validate_choice(ballot, choice)
+            ciphertext = crypto.seal(picked, public_hex=current.public_key)
+            tracker = crypto.tracker_for(ciphertext)
+            Participation.objects.create(roll_entry_id=entry_id)
+            SealedBallot.objects.create(ballot_id=ballot.pk, ciphertext=ciphertext, tracker=tracker)
+            if email:
                 send_email_on_commit(
                     to=[email],
                     subject=f"Your vote is recorded: {ballot.title}",
@@ -535,10 +554,17 @@ def issue_voting_codes(*, actor: Any, ballot: Ballot) -> list[tuple[VoterRollEnt
 def cast_with_code(*, code: str, ballot: Ballot, choice: Sequence[int]) -> str:
     """Vote with a personal code (no sign-in). Returns the tracker."""
     found = (
-        VotingCode.objects.select_related("roll_entry", "roll_entry__person")
-        .filter(code_sha256=_code_hash(code), roll_entry__ballot=ballot)
+        VotingCode.objects.filter(code_sha256=_code_hash(code), roll_entry__ballot_id=ballot.pk)
+        .values_list("roll_entry_id", "roll_entry__person__email")
         .first()
     )
     if found is None:
         raise PermissionDenied("That voting code is not valid for this ballot.")
-    return record_vote(ballot=ballot, entry=found.roll_entry, choice=choice)
+    entry_id, email = found
+    return _cast(
+        ballot=ballot,
+        entry_id=entry_id,
+        entry_ballot_id=ballot.pk,
+        email=email or "",
+        choice=choice,
+    )

@@ -4,6 +4,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from bloc.democracy import services
@@ -81,3 +82,49 @@ def test_two_hundred_simultaneous_casts_by_code_and_by_account_store_one_ballot(
     assert sorted(outcomes) == ["cast"] + ["refused"] * 199
     assert SealedBallot.objects.filter(ballot=ballot).count() == 1
     assert Participation.objects.filter(roll_entry__ballot=ballot).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_cast_waiting_on_a_close_in_progress_is_refused_and_the_box_stays_as_closed(personas):
+    """Closing holds the ballot row; a cast that arrives meanwhile waits, then sees the ballot
+    closed and writes nothing, so the board fixed at closing is the whole box."""
+    from django.db import transaction
+
+    from bloc.democracy.models import Ballot
+
+    ballot, _ = opened()
+    entered, release = threading.Event(), threading.Event()
+
+    def closing() -> None:
+        try:
+            with transaction.atomic():
+                Ballot.objects.select_for_update().get(pk=ballot.pk)
+                entered.set()
+                release.wait(timeout=30)
+                Ballot.objects.filter(pk=ballot.pk).update(status=Ballot.Status.CLOSED)
+        finally:
+            connection.close()
+
+    def casting() -> str:
+        try:
+            services.cast_ballot(actor=personas.member_a, ballot=ballot, choice=[YES])
+            return "cast"
+        except ValidationError as exc:
+            return " ".join(exc.messages)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        closer = pool.submit(closing)
+        assert entered.wait(timeout=30)
+        cast = pool.submit(casting)
+        # The cast is blocked on the row lock while the close is in progress.
+        with pytest.raises(TimeoutError):
+            cast.result(timeout=0.5)
+        release.set()
+        closer.result(timeout=30)
+        assert cast.result(timeout=30) == "This ballot is not open for voting now."
+
+    assert SealedBallot.objects.filter(ballot=ballot).count() == 0
+    assert Participation.objects.filter(roll_entry__ballot=ballot).count() == 0
