@@ -3,7 +3,9 @@
 Pure library: numpy and the standard library only, never Django. Ballots are a compact matrix
 of distinct rankings with counts (:class:`Profile`); each method returns a :class:`Result`
 with every stage, serialisable to JSON (``result.to_json()``) and a round table
-(:func:`round_table`). The written rules are in ``docs/tally-rules.md``.
+(:func:`round_table`); IRV and STV counts record each ballot's path on request
+(``paths=True``: ``result.paths``, ``result.path(ranking)``). The written rules are in
+``docs/tally-rules.md``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from .condorcet import condorcet_winner, count_borda, count_schulze, pairwise
 from .cvr import parse_cvr, read_cvr, write_cvr
 from .errors import BallotFileError, CountError, TallyError
 from .irv import count_irv
+from .paths import Paths, Step
 from .plurality import count_approval, count_plurality
 from .rctab import load_rctab_config, read_ess
 from .report import round_table
@@ -29,9 +32,11 @@ __all__ = [
     "CountError",
     "Interpretation",
     "Lots",
+    "Paths",
     "Profile",
     "Result",
     "Stage",
+    "Step",
     "TallyError",
     "TieBreak",
     "YesNoResult",

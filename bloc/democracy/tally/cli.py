@@ -28,6 +28,7 @@ from .stv.wigm import count_wigm
 
 METHODS = ("stv", "irv", "plurality", "approval", "schulze", "borda")
 RULES = ("scotland", "wigm", "wigm-batch", "meek")
+PATH_METHODS = ("stv", "irv")  #: methods that can record each ballot's path (--paths)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rule", choices=RULES, default="scotland", help="STV rule (default scotland)")
     p.add_argument("--seats", type=int, help="seats to fill (default: from the BLT file, else 1)")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
+    p.add_argument(
+        "--paths",
+        action="store_true",
+        help="stv, irv: add each ballot's path through the rounds to the JSON (implies --json)",
+    )
     p.add_argument("--seed", help="seed for lots (default: SHA-256 of the ballot file)")
     p.add_argument(
         "--tie",
@@ -105,23 +111,29 @@ def _progress() -> tuple[Callable[[int], None] | None, Callable[[], None]]:
 
 def count(args: argparse.Namespace, profile: Profile, irv_opts: dict[str, Any]) -> Result:
     tie = {"tie_mode": args.tie, "seed": args.seed}
+    paths: bool = args.paths
     seats = args.seats if args.seats is not None else profile.seats
     tick, close = _progress()
     try:
         if args.method == "stv":
             if args.rule == "scotland":
-                return count_scottish(profile, seats, progress=tick, **tie)
+                return count_scottish(profile, seats, progress=tick, **tie, paths=paths)
             if args.rule in ("wigm", "wigm-batch"):
-                return count_wigm(
-                    profile, seats, batch=args.rule == "wigm-batch", progress=tick, **tie
-                )
+                batch = args.rule == "wigm-batch"
+                return count_wigm(profile, seats, batch=batch, progress=tick, **tie, paths=paths)
             return count_meek(
-                profile, seats, places=args.precision, omega_places=args.omega, progress=tick, **tie
+                profile,
+                seats,
+                places=args.precision,
+                omega_places=args.omega,
+                progress=tick,
+                **tie,
+                paths=paths,
             )
         if args.method == "irv":
             opts = {"batch": args.batch or irv_opts.get("batch", False)}
             opts["exclude_first"] = irv_opts.get("exclude_first", [])
-            return count_irv(profile, progress=tick, **opts, **tie)
+            return count_irv(profile, progress=tick, **opts, **tie, paths=paths)
         if args.method == "plurality":
             return count_plurality(profile, seats or 1, **tie)
         if args.method == "approval":
@@ -136,13 +148,15 @@ def count(args: argparse.Namespace, profile: Profile, irv_opts: dict[str, Any]) 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.paths and args.method not in PATH_METHODS:
+        parser.error(f"--paths is only for --method {' or '.join(PATH_METHODS)}")
     try:
         profile, irv_opts = _load(args)
         result = count(args, profile, irv_opts)
     except TallyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.json:
+    if args.json or args.paths:
         print(result.to_json())
     else:
         print(round_table(result), end="")

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .ballots import NONE, Profile
+from .paths import PathRecorder
 
 IntArray = npt.NDArray[np.int64]
 _FLOAT_EXACT = 2**53
@@ -48,6 +49,8 @@ class Piles:
         self.scale = scale
         self.total = int(self.counts.sum()) * scale
         self._bin = self.n_candidates + 1  # last bin collects exhausted ballots
+        #: follows every move when the count records ballot paths (None: no extra work)
+        self.recorder: PathRecorder | None = None
 
     def tally(self) -> tuple[IntArray, int]:
         """Votes per candidate and exhausted value, from scratch."""
@@ -57,6 +60,11 @@ class Piles:
         idx = np.where(top >= 0, top, self.n_candidates)
         sums = exact_bincount(idx, values, self._bin, self.total + 1)
         return sums[: self.n_candidates], int(sums[self.n_candidates])
+
+    def record_paths(self, source: Profile, counted: Profile) -> PathRecorder:
+        """Start following every row (``paths=True``)."""
+        self.recorder = PathRecorder(source, counted, self.top, self.weight)
+        return self.recorder
 
     def rows_at(self, candidates: list[int]) -> npt.NDArray[np.intp]:
         if len(candidates) == 1:
@@ -78,8 +86,11 @@ class Piles:
     def move(
         self, rows: npt.NDArray[np.intp], continuing: npt.NDArray[np.bool_]
     ) -> tuple[IntArray, int]:
-        """Advance rows and return what they add to each candidate (and to exhausted)."""
+        """Advance rows and return what they add to each candidate (and to exhausted).
+        The rows carry their current weight (already reduced for a surplus transfer)."""
         self.advance(rows, continuing)
+        if self.recorder is not None:
+            self.recorder.moved(rows, self.pos[rows], self.top[rows], self.weight[rows])
         return self._sum(self.top[rows], self.weight[rows] * self.counts[rows])
 
 

@@ -39,6 +39,7 @@ def count_irv(
     tie_mode: TieMode = "random",
     seed: str | None = None,
     progress: Progress | None = None,
+    paths: bool = False,
 ) -> Result:
     eligible = profile.n_candidates - len(profile.withdrawn)
     if eligible < 1:
@@ -54,6 +55,8 @@ def count_irv(
         progress=progress,
     )
     piles = Piles(prof, 1)
+    if paths:
+        state.paths = piles.record_paths(profile, prof)
     state.votes, state.exhausted = piles.tally()
     forced = [c for c in exclude_first if c not in prof.withdrawn]
     while True:
@@ -86,4 +89,4 @@ def count_irv(
     state.result.quota = state.quota
     state.stage("end")
     assert state.status[state.result.elected[0]] == ELECTED
-    return state.result
+    return state.done()

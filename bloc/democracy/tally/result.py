@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .ties import TieBreak
+
+if TYPE_CHECKING:
+    from .paths import Paths, Step
 
 #: candidate status codes used in stages
 HOPEFUL, PENDING, ELECTED, DEFEATED, WITHDRAWN = (
@@ -65,6 +69,8 @@ class Result:
     seed: str = ""
     title: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: each ballot row's path through the count, when asked for (``paths=True``)
+    paths: Paths | None = None
 
     @property
     def winners(self) -> list[str]:
@@ -83,6 +89,16 @@ class Result:
         for st in self.stages:
             last[st.round] = st
         return [last[k] for k in sorted(last)]
+
+    def path(self, ballot: Sequence[int | str]) -> list[Step]:
+        """The path of the ballots ranking ``ballot`` (candidate names or indices, first
+        preference first). Needs a count run with ``paths=True``."""
+        if self.paths is None:
+            raise ValueError("this count did not record ballot paths (count with paths=True)")
+        row = self.paths.find(ballot)
+        if row is None:
+            raise KeyError(f"no counted ballot ranks {list(ballot)!r}")
+        return self.paths.path(row)
 
     def to_dict(self) -> dict[str, Any]:
         names = self.candidates
@@ -135,6 +151,7 @@ class Result:
             ],
             "stages": stages,
             **self.extra,
+            **({"paths": self.paths.to_list()} if self.paths is not None else {}),
         }
 
     def to_json(self, indent: int | None = 2) -> str:

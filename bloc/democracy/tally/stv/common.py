@@ -9,6 +9,7 @@ import numpy.typing as npt
 
 from ..ballots import Profile
 from ..errors import CountError
+from ..paths import PathRecorder
 from ..result import DEFEATED, ELECTED, HOPEFUL, PENDING, WITHDRAWN, Result, Stage
 from ..ties import Lots, TieBreak, TieMode, narrow_by_history
 
@@ -62,6 +63,8 @@ class CountState:
         self.quota: int | None = None
         self.round = 0
         self.history: list[IntArray] = []
+        #: set when the count records each ballot's path (``paths=True``)
+        self.paths: PathRecorder | None = None
         self.result = Result(
             method=method,
             rule=rule,
@@ -120,6 +123,8 @@ class CountState:
                 note=note,
             )
         )
+        if self.paths is not None:
+            self.paths.stage(len(self.result.stages) - 1)
 
     def elect(self, c: int, *, pending: bool = False, action: str = "elect") -> None:
         self.status[c] = PENDING if pending else ELECTED
@@ -159,4 +164,10 @@ class CountState:
             self.defeat(c)
         self.stage("end")
         self.result.quota = self.quota
+        return self.done()
+
+    def done(self) -> Result:
+        """The result, with the ballot paths when they were recorded."""
+        if self.paths is not None:
+            self.result.paths = self.paths.build(self.result)
         return self.result

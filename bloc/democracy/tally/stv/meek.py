@@ -14,11 +14,14 @@ Counting is vectorised over the distinct ballot rows, one rank column at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..ballots import Profile
 from ..counting import ceil_div, exact_bincount
 from ..errors import CountError
+from ..paths import EXHAUSTED, PathRecorder
 from ..result import DEFEATED, ELECTED, HOPEFUL, Result
 from ..ties import TieMode
 from .common import CountState, Progress, make_lots, prepare
@@ -29,6 +32,7 @@ class _Distributor:
 
     def __init__(self, profile: Profile, scale: int) -> None:
         self.counts = profile.counts.astype(np.int64)
+        self.ranks = profile.ranks
         self.n = profile.n_candidates
         # Map the NONE padding (-1) to an extra candidate slot whose keep factor is zero.
         self.columns = [np.where(col >= 0, col, self.n) for col in profile.ranks.T]
@@ -46,6 +50,35 @@ class _Distributor:
         residual = int((weight * self.counts).sum())
         return totals[: self.n], residual
 
+    def split(self, kf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each row's share of :meth:`votes` (for ballot paths): ``(holder, value, kept)``.
+        The holder is the first candidate with keep factor 1, who takes all that is left
+        (``EXHAUSTED`` and the residual when there is none); kept is what the candidates
+        before it keep, by rank."""
+        kf_ext = np.append(kf, 0).astype(np.int64)
+        rows = self.counts.size
+        width = len(self.columns)
+        weight = np.full(rows, self.scale, dtype=np.int64)
+        kept = np.zeros((rows, width), dtype=np.int64)
+        pos = np.full(rows, width, dtype=np.int64)
+        for j, col in enumerate(self.columns):
+            keep = ceil_div(weight * kf_ext[col], self.scale)
+            kept[:, j] = keep
+            weight -= keep
+            pos[(pos == width) & (kf_ext[col] == self.scale)] = j
+        found = pos < width
+        at = np.arange(rows)[found]
+        holder = np.full(rows, EXHAUSTED, dtype=np.int64)
+        holder[found] = self.ranks[at, pos[found]]
+        value = weight.copy()
+        value[found] = kept[at, pos[found]]
+        kept[np.arange(width)[None, :] >= pos[:, None]] = 0
+        return holder, value, kept
+
+
+def _refresh(recorder: PathRecorder, dist: _Distributor, kf: np.ndarray) -> Callable[[], None]:
+    return lambda: recorder.replace(*dist.split(kf))
+
 
 def count_meek(
     profile: Profile,
@@ -57,6 +90,7 @@ def count_meek(
     seed: str | None = None,
     progress: Progress | None = None,
     max_iterations: int = 10_000,
+    paths: bool = False,
 ) -> Result:
     if not 1 <= places <= 9:
         raise CountError("Meek precision must be between 1 and 9 decimal places")
@@ -79,6 +113,14 @@ def count_meek(
     kf = np.where(state.status == HOPEFUL, scale, 0).astype(np.int64)
     state.quota = prof.n_ballots * scale // (n_seats + 1) + 1
     state.votes = (prof.first_preferences() * scale).astype(np.int64)
+    recorder = None
+    if paths:
+        rows = prof.counts.size
+        first = np.full(rows, EXHAUSTED, dtype=np.int64)
+        if prof.max_rank:
+            first[:] = prof.ranks[:, 0]
+        recorder = PathRecorder(profile, prof, first, np.full(rows, scale, dtype=np.int64))
+        state.paths = recorder
     state.stage("count")
     iterations = 0
     while len(state.hopeful) > state.seats_left() > 0:
@@ -91,6 +133,8 @@ def count_meek(
             if iterations > max_iterations:
                 raise CountError(f"Meek iteration did not converge in {max_iterations} steps")
             votes, residual = dist.votes(kf)  # B.2.a
+            if recorder is not None:
+                recorder.refresh = _refresh(recorder, dist, kf.copy())
             state.votes = np.where(state.status == DEFEATED, 0, votes)
             state.exhausted = residual
             counted = [c for c in state.having(HOPEFUL, ELECTED)]

@@ -25,6 +25,7 @@ def count_scottish(
     tie_mode: TieMode = "random",
     seed: str | None = None,
     progress: Progress | None = None,
+    paths: bool = False,
 ) -> Result:
     prof, n_seats = prepare(profile, seats)
     state = CountState(
@@ -38,6 +39,8 @@ def count_scottish(
     )
     scale = state.scale
     piles = Piles(prof, scale)
+    if paths:
+        state.paths = piles.record_paths(profile, prof)
     # Rule 46: valid papers divided by seats + 1, decimals ignored, plus one.
     state.quota = (prof.n_ballots // (n_seats + 1) + 1) * scale
     quota = state.quota

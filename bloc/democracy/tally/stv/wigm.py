@@ -57,6 +57,7 @@ def count_wigm(
     tie_mode: TieMode = "random",
     seed: str | None = None,
     progress: Progress | None = None,
+    paths: bool = False,
 ) -> Result:
     prof, n_seats = prepare(profile, seats)
     rule = "wigm-prf-batch-fixed-p4-d4" if batch else "wigm-prf-fixed-p4-d4"
@@ -71,6 +72,8 @@ def count_wigm(
     )
     scale = state.scale
     piles = Piles(prof, scale)
+    if paths:
+        state.paths = piles.record_paths(profile, prof)
     state.quota = prof.n_ballots * scale // (n_seats + 1) + 1  # A.1
     quota = state.quota
     state.votes, state.exhausted = piles.tally()

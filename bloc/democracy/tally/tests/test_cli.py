@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bloc.democracy.tally.cli import main
 
 from .conftest import DROOP, RCTAB, need
@@ -48,3 +50,34 @@ def test_csv_schulze(tmp_path, capsys) -> None:
     path.write_text("count,rank1,rank2,rank3\n3,A,B,C\n2,B,C,A\n2,C,B,A\n")
     assert main([str(path), "--method", "schulze", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["elected"] == ["B"]
+
+
+def test_paths_imply_json_and_add_up(capsys) -> None:
+    path = need(DROOP / "blt" / "42.blt")
+    assert main([str(path), "--rule", "wigm", "--tie", "order", "--paths"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["rule"] == "wigm-prf-fixed-p4-d4"
+    assert sum(p["count"] for p in data["paths"]) == data["ballots"]
+    for p in data["paths"]:
+        assert p["steps"][0]["holder"] == p["ranking"][0]
+
+
+def test_irv_paths_from_csv(tmp_path, capsys) -> None:
+    path = tmp_path / "b.csv"
+    path.write_text("count,rank1,rank2\n4,A,\n3,B,C\n2,C,B\n")
+    assert main([str(path), "--method", "irv", "--json", "--paths"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (cb,) = [p for p in data["paths"] if p["ranking"] == ["C", "B"]]
+    # C is excluded at the end of round 1: from that stage on the ballot counts for B.
+    assert [(s["round"], s["holder"]) for s in cb["steps"]] == [(1, "C"), (1, "B")]
+    assert data["stages"][cb["steps"][1]["stage"]]["action"] == "exclude"
+    assert data["elected"] == ["B"]
+
+
+def test_paths_refused_for_methods_without_rounds(tmp_path, capsys) -> None:
+    path = tmp_path / "b.csv"
+    path.write_text("rank1\nA\n")
+    with pytest.raises(SystemExit) as exit_:
+        main([str(path), "--method", "plurality", "--paths"])
+    assert exit_.value.code == 2
+    assert "--paths is only for" in capsys.readouterr().err
