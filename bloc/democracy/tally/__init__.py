@@ -25,7 +25,7 @@ from .stv.meek import count_meek
 from .stv.scottish import count_scottish
 from .stv.wigm import count_wigm
 from .ties import Lots, TieBreak
-from .yesno import YesNoResult, count_yes_no
+from .yesno import YesNoResult, count_yes_no, parse_yes_no, read_yes_no
 
 __all__ = [
     "BallotFileError",
@@ -56,9 +56,11 @@ __all__ = [
     "pairwise",
     "parse_blt",
     "parse_cvr",
+    "parse_yes_no",
     "read_blt",
     "read_cvr",
     "read_ess",
+    "read_yes_no",
     "load_rctab_config",
     "round_table",
     "write_blt",

@@ -1,7 +1,10 @@
 """Command line: ``bloc tally FILE --method stv --seats 3 --rule scotland [--json] [--seed S]``.
 
-Also ``python -m bloc.democracy.tally FILE ...``. Exit status 0 on success, 2 on a usage or
-ballot-file error (the message names the line and the reason; nothing is counted).
+``--method yesno`` counts a yes/no CSV (a ``vote`` column: yes / no / abstain, optional
+``count``) with ``--threshold``, ``--of``, ``--electorate`` and ``--quorum``. ``--paths`` (stv,
+irv) adds each ballot's path to the JSON. Also ``python -m bloc.democracy.tally FILE ...``.
+Exit status 0 on success, 2 on a usage or ballot-file error (the message names the line and
+the reason; nothing is counted).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +24,45 @@ from .errors import TallyError
 from .irv import count_irv
 from .plurality import count_approval, count_plurality
 from .rctab import load_rctab_config, read_ess
-from .report import round_table
+from .report import round_table, yes_no_report
 from .result import Result
 from .stv.meek import count_meek
 from .stv.scottish import count_scottish
 from .stv.wigm import count_wigm
+from .yesno import THRESHOLDS, count_yes_no, read_yes_no
 
-METHODS = ("stv", "irv", "plurality", "approval", "schulze", "borda")
+METHODS = ("stv", "irv", "plurality", "approval", "schulze", "borda", "yesno")
 RULES = ("scotland", "wigm", "wigm-batch", "meek")
 PATH_METHODS = ("stv", "irv")  #: methods that can record each ballot's path (--paths)
+
+
+def _fraction(text: str) -> Fraction:
+    try:
+        value = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"not a fraction: {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 1")
+    return value
+
+
+def _threshold(text: str) -> str | Fraction:
+    """``majority`` (more than half), a named share (``2/3``, ``3/5``), or any fraction."""
+    key = text.strip().lower()
+    if key in ("majority", "simple"):
+        return "majority"
+    value = _fraction(key)
+    if value == 0:
+        raise argparse.ArgumentTypeError("a threshold of 0 passes everything")
+    named = {share: name for name, share in THRESHOLDS.items() if name != "majority"}
+    return named.get(value, value)
+
+
+def _electorate(text: str) -> int:
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()) or int(digits) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(digits)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +97,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-skipped", type=int, help="consecutive skipped ranks before a stop")
     p.add_argument("--duplicate", choices=("skip", "exhaust"), help="a repeated candidate")
     p.add_argument("--ignore-write-ins", action="store_true", help="treat write-ins as blank")
+    yes_no = p.add_argument_group("yes/no questions (--method yesno)")
+    yes_no.add_argument(
+        "--threshold",
+        type=_threshold,
+        help="majority (more than half, default), 2/3, 3/5 or any fraction such as 3/4 or 0.55 "
+        "(at least that share)",
+    )
+    yes_no.add_argument(
+        "--of",
+        choices=("cast", "electorate"),
+        help="share of the votes cast, yes + no (default), or of the whole electorate",
+    )
+    yes_no.add_argument("--electorate", type=_electorate, help="number of eligible voters")
+    yes_no.add_argument(
+        "--quorum",
+        type=_fraction,
+        help="least turnout (yes + no + abstain) as a share of the electorate: 0.1, 1/4",
+    )
     return p
+
+
+YES_NO_OPTIONS = ("threshold", "of", "electorate", "quorum")
 
 
 def _interpretation(args: argparse.Namespace, base: Interpretation) -> Interpretation:
@@ -150,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.paths and args.method not in PATH_METHODS:
         parser.error(f"--paths is only for --method {' or '.join(PATH_METHODS)}")
+    if args.method == "yesno":
+        return _main_yes_no(parser, args)
+    for name in YES_NO_OPTIONS:
+        if getattr(args, name) is not None:
+            parser.error(f"--{name} is only for --method yesno")
     try:
         profile, irv_opts = _load(args)
         result = count(args, profile, irv_opts)
@@ -160,4 +220,25 @@ def main(argv: list[str] | None = None) -> int:
         print(result.to_json())
     else:
         print(round_table(result), end="")
+    return 0
+
+
+def _main_yes_no(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.format not in (None, "csv"):
+        parser.error("--method yesno reads a CSV file with a 'vote' column")
+    try:
+        yes, no, abstain = read_yes_no(args.file)
+        result = count_yes_no(
+            yes,
+            no,
+            abstain,
+            threshold=args.threshold or "majority",
+            of=args.of or "cast",
+            electorate=args.electorate,
+            quorum=args.quorum,
+        )
+    except TallyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(result.to_json() if args.json else yes_no_report(result), end="\n" if args.json else "")
     return 0

@@ -1,8 +1,12 @@
-"""A readable round table for a result."""
+"""A readable round table for a result, and a short report for a yes/no question."""
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 from .result import Result, fmt
+from .yesno import YesNoResult
 
 
 def round_table(result: Result) -> str:
@@ -48,3 +52,27 @@ def round_table(result: Result) -> str:
         lines.append(f"round {t.round}: tie ({t.purpose}) among {tied} -> {names[t.chosen]}, {how}")
     lines.append("Elected: " + ", ".join(result.winners))
     return "\n".join(lines) + "\n"
+
+
+def yes_no_report(result: YesNoResult) -> str:
+    base = result.base
+    of = f"votes cast (yes + no = {base})" if result.of == "cast" else f"the electorate ({base})"
+    rule = "majority" if result.threshold == "majority" else result.threshold
+    rows = [
+        ("Yes", str(result.yes)),
+        ("No", str(result.no)),
+        ("Abstain", str(result.abstain)),
+        (
+            "Turnout",
+            str(result.turnout)
+            + (f" of {result.electorate}" if result.electorate is not None else ""),
+        ),
+        ("Threshold", f"{rule} of {of}: yes needs {result.required}"),
+    ]
+    if result.quorum is not None:
+        need = math.ceil(Fraction(result.quorum) * (result.electorate or 0))
+        met = "met" if result.quorum_met else "NOT met"
+        rows.append(("Quorum", f"{result.quorum} of the electorate: at least {need} voting, {met}"))
+    rows.append(("Result", "PASSED" if result.passed else "NOT PASSED"))
+    width = max(len(k) for k, _ in rows)
+    return "Yes/no question\n" + "".join(f"{k:<{width}}  {v}\n" for k, v in rows)

@@ -5,15 +5,25 @@
 * ``of="cast"``: the base is yes + no (abstentions are not votes cast for or against);
   ``of="electorate"``: the base is the whole electorate.
 * ``quorum``: yes + no + abstain must be at least this share of the electorate.
+
+Ballot files (:func:`read_yes_no`) are CSV with a header row: the column headed ``vote`` holds
+``yes``, ``no`` or ``abstain`` (any case); an optional ``count`` column repeats a row (so a
+file of totals works too); other columns (ballot id, precinct) are ignored.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Literal
 
-from .errors import CountError
+from .errors import BallotFileError, CountError
+
+CHOICES = ("yes", "no", "abstain")
 
 THRESHOLDS = {"majority": Fraction(1, 2), "2/3": Fraction(2, 3), "3/5": Fraction(3, 5)}
 
@@ -31,9 +41,13 @@ class YesNoResult:
     turnout: int
     quorum_met: bool
     passed: bool
+    electorate: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": "yes-no", **asdict(self)}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
 def count_yes_no(
@@ -73,4 +87,71 @@ def count_yes_no(
         turnout=turnout,
         quorum_met=quorum_met,
         passed=bool(passes_threshold and quorum_met and base > 0),
+        electorate=electorate,
     )
+
+
+def read_yes_no(source: str | Path) -> tuple[int, int, int]:
+    """``(yes, no, abstain)`` from a yes/no ballot file (see the module docstring)."""
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BallotFileError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
+    return parse_yes_no(data, path=str(path))
+
+
+def parse_yes_no(data: bytes | str, *, path: str | None = None) -> tuple[int, int, int]:
+    raw = data.encode() if isinstance(data, str) else data
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BallotFileError("not valid UTF-8 text", line=line, path=path) from exc
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header:
+        raise BallotFileError("empty file: expected a header row with 'vote'", line=1, path=path)
+    lower = [h.strip().lower() for h in header]
+    if "vote" not in lower:
+        raise BallotFileError("no 'vote' column in the header", line=1, path=path)
+    vote_col = lower.index("vote")
+    count_col = lower.index("count") if "count" in lower else None
+    totals = dict.fromkeys(CHOICES, 0)
+    try:
+        for cells in reader:
+            _add_row(totals, cells, len(header), vote_col, count_col, reader.line_num, path)
+    except csv.Error as exc:
+        line = reader.line_num
+        raise BallotFileError(f"not readable as CSV ({exc})", line=line, path=path) from exc
+    return totals["yes"], totals["no"], totals["abstain"]
+
+
+def _add_row(
+    totals: dict[str, int],
+    cells: list[str],
+    width: int,
+    vote_col: int,
+    count_col: int | None,
+    line: int,
+    path: str | None,
+) -> None:
+    if not cells or all(not c.strip() for c in cells):
+        return
+    if len(cells) > width:
+        raise BallotFileError(
+            f"{len(cells)} cells but the header has {width}", line=line, path=path
+        )
+    cells = cells + [""] * (width - len(cells))
+    shown = cells[vote_col].strip()
+    vote = shown.lower()
+    if vote not in totals:
+        reason = f"got {shown!r}" if shown else "the cell is empty"
+        raise BallotFileError(f"vote must be yes, no or abstain: {reason}", line=line, path=path)
+    mult = 1
+    if count_col is not None:
+        c = cells[count_col].strip()
+        if not (c.isascii() and c.isdigit()):
+            raise BallotFileError(f"count must be a whole number, got {c!r}", line=line, path=path)
+        mult = int(c)
+    totals[vote] += mult
