@@ -10,6 +10,25 @@ def day_created(*, actor: Any, day: DayOfAction) -> None:
     record("events.day_created", actor=actor, target=day)
 
 
+def day_updated(
+    *,
+    actor: Any,
+    day: DayOfAction,
+    changed: list[str],
+    partners_added: list[int],
+    partners_removed: list[int],
+) -> None:
+    """Which fields changed (names, not values) and which partner organizations came or went."""
+    record(
+        "events.day_updated",
+        actor=actor,
+        target=day,
+        changed=changed,
+        partners_added=partners_added,
+        partners_removed=partners_removed,
+    )
+
+
 def event_submitted(*, actor: Any, event: Event, flags: int) -> None:
     record(
         "events.event_submitted",

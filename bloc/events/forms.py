@@ -193,6 +193,100 @@ class ResubmitEventForm(SubmitEventForm):
     host_email = None  # type: ignore[assignment]
 
 
+class DayOfActionForm(forms.Form):
+    """National staff call a day of action and keep it up to date."""
+
+    name = forms.CharField(
+        max_length=200,
+        help_text="As supporters will see it, e.g. “May Day 2028: Strike for Our Future”.",
+    )
+    starts_on = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label="Last day",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The same as the first day for a single day of action.",
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        required=False,
+        help_text="What the day is for; shown at the top of its public page.",
+    )
+    demands = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        required=False,
+        help_text="One demand per line; the public page lists them under “Our demands”.",
+    )
+    toolkit_url = forms.URLField(
+        label="Host toolkit link",
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        help_text="Where hosts find the materials: talking points, flyers, safety plan.",
+    )
+    partners: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label="Coalition partners",
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text="Shown on the public page, and offered to hosts as hosting and co-hosting "
+        "partners when they submit an event for this day. Hold Ctrl (⌘ on a Mac) to choose "
+        "several.",
+    )
+    is_published = forms.BooleanField(
+        label="Published",
+        required=False,
+        initial=True,
+        help_text="Published days have a public page and appear in the host-your-own form. "
+        "Leave unticked while the day is being prepared.",
+    )
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["partners"]
+        field.queryset = partners
+        if not partners.exists():
+            field.help_text = (
+                "No partner organizations yet: add them in the coalition pages, then come back."
+            )
+
+    @classmethod
+    def initial_for(cls, day: DayOfAction) -> dict[str, Any]:
+        return {
+            "name": day.name,
+            "starts_on": day.starts_on,
+            "ends_on": day.ends_on,
+            "description": day.description,
+            "demands": day.demands,
+            "toolkit_url": day.toolkit_url,
+            "partners": list(day.partners.all()),
+            "is_published": day.is_published,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if any("\x00" in str(v) for v in data.values()):
+            raise ValidationError("Text cannot contain NUL characters.")
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "A day of action cannot end before it starts.")
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "starts_on": data["starts_on"],
+            "ends_on": data["ends_on"],
+            "description": data["description"],
+            "demands": data["demands"],
+            "toolkit_url": data["toolkit_url"],
+            "partners": list(data["partners"]),
+            "is_published": data["is_published"],
+        }
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[

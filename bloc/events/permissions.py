@@ -16,8 +16,13 @@ def can_manage_event(user: Any, chapter_id: int | None) -> bool:
     return chapter_id is not None and chapter_id in roles.organized_chapter_ids(user)
 
 
-def can_create_day(user: Any) -> bool:
+def can_manage_days(user: Any) -> bool:
+    """Calling, editing and publishing days of action is national staff's work."""
     return roles.is_national_admin(user)
+
+
+def can_create_day(user: Any) -> bool:
+    return can_manage_days(user)
 
 
 def skips_moderation(user: Any) -> bool:

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from bloc.accounts import selectors as roles
 from bloc.core import geo
+from bloc.events import permissions
 from bloc.events.models import (
     RSVP,
     ConflictFlag,
@@ -263,6 +265,41 @@ def event_for_staff(actor: Any, pk: Any) -> Event:
         )
     except (Event.DoesNotExist, ValueError, TypeError):
         raise Http404("No such event.") from None
+
+
+def days_for_staff(actor: Any) -> QuerySet[DayOfAction]:
+    """Days of action on the staff list: every day for national staff, published ones for
+    chapter organizers; each with its count of approved events."""
+    days = DayOfAction.objects.all()
+    if not permissions.can_manage_days(actor):
+        days = days.filter(is_published=True)
+    return days.annotate(
+        approved_events=Count("events", filter=Q(events__status=Event.Status.APPROVED))
+    ).order_by("-starts_on", "name")
+
+
+def day_for_staff(actor: Any, pk: Any) -> DayOfAction:
+    """A day of action to edit; a 404 for anyone who may not manage days."""
+    if not permissions.can_manage_days(actor):
+        raise Http404("No such day of action.")
+    try:
+        return DayOfAction.objects.get(pk=int(pk))
+    except (DayOfAction.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such day of action.") from None
+
+
+def events_outside_day(day: DayOfAction) -> list[Event]:
+    """Live events of a day of action whose local start date falls outside the day's dates
+    (after its dates changed): their hosts may need to hear about it."""
+    live = [Event.Status.PENDING, Event.Status.CHANGES_REQUESTED, Event.Status.APPROVED]
+    outside = []
+    for event in Event.objects.filter(day=day, status__in=live).only(
+        "pk", "title", "starts_at", "timezone", "status"
+    ):
+        local = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()
+        if not day.starts_on <= local <= day.ends_on:
+            outside.append(event)
+    return outside
 
 
 def conflicts_for(event: Event) -> QuerySet[ConflictFlag]:

@@ -24,6 +24,7 @@ from bloc.events.services.submissions import (
     revoke_host_link,
     submit_event,
     trust_host,
+    update_day_of_action,
     verify_submission,
 )
 
@@ -51,5 +52,6 @@ __all__ = [
     "rsvp",
     "submit_event",
     "trust_host",
+    "update_day_of_action",
     "verify_submission",
 ]

@@ -28,6 +28,15 @@ from bloc.people.normalize import normalize_email
 # --- Days of action --------------------------------------------------------------------------
 
 
+def _check_day(*, name: str, starts_on: date, ends_on: date, toolkit_url: str) -> None:
+    if not name.strip():
+        raise ValidationError({"name": "Give the day of action a name."})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "A day of action cannot end before it starts."})
+    if toolkit_url and not toolkit_url.startswith(("https://", "http://")):
+        raise ValidationError({"toolkit_url": "The toolkit link must start with https://."})
+
+
 def create_day_of_action(
     *,
     actor: Any,
@@ -38,24 +47,75 @@ def create_day_of_action(
     demands: str = "",
     toolkit_url: str = "",
     partners: list[Any] | None = None,
+    is_published: bool = True,
 ) -> DayOfAction:
     if actor is not None and not permissions.can_create_day(actor):
         raise PermissionDenied("Only a national admin can call a day of action.")
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": "A day of action cannot end before it starts."})
+    _check_day(name=name, starts_on=starts_on, ends_on=ends_on, toolkit_url=toolkit_url)
     with transaction.atomic():
         day = DayOfAction.objects.create(
-            name=name,
+            name=name.strip(),
             slug=_unique_slug(DayOfAction, name, 120),
             starts_on=starts_on,
             ends_on=ends_on,
             description=description,
             demands=demands,
             toolkit_url=toolkit_url,
+            is_published=is_published,
         )
         if partners:
             day.partners.set(partners)
         audit.day_created(actor=actor, day=day)
+    return day
+
+
+def update_day_of_action(
+    *,
+    actor: Any,
+    day: DayOfAction,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    description: str = "",
+    demands: str = "",
+    toolkit_url: str = "",
+    partners: list[Any] | None = None,
+    is_published: bool = True,
+) -> DayOfAction:
+    """Edit a day of action. Its address (slug) stays, so links already shared keep working;
+    its events keep their own dates and hosts (see `selectors.events_outside_day`)."""
+    if actor is not None and not permissions.can_manage_days(actor):
+        raise PermissionDenied("Only a national admin can change a day of action.")
+    _check_day(name=name, starts_on=starts_on, ends_on=ends_on, toolkit_url=toolkit_url)
+    values = {
+        "name": name.strip(),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "description": description,
+        "demands": demands,
+        "toolkit_url": toolkit_url,
+        "is_published": is_published,
+    }
+    with transaction.atomic():
+        day = DayOfAction.objects.select_for_update().get(pk=day.pk)
+        changed = [field for field, value in values.items() if getattr(day, field) != value]
+        for field in changed:
+            setattr(day, field, values[field])
+        before = set(day.partners.values_list("pk", flat=True))
+        after = {p.pk for p in partners or []}
+        if not changed and before == after:
+            return day
+        if changed:
+            day.save(update_fields=[*changed, "updated_at"])
+        if before != after:
+            day.partners.set(partners or [])
+        audit.day_updated(
+            actor=actor,
+            day=day,
+            changed=changed,
+            partners_added=sorted(after - before),
+            partners_removed=sorted(before - after),
+        )
     return day
 
 

@@ -1,5 +1,6 @@
 """Authorization rows for event URLs. Public pages answer everyone; host tools answer whoever
-holds the private link; staff pages are scoped to chapter B's organizer and the admin."""
+holds the private link; staff pages are scoped to chapter B's organizer and the admin; days of
+action are national staff's."""
 
 from django.urls import reverse
 
@@ -205,6 +206,22 @@ ROWS = [
         _all(302),
         method="post",
         data={"doors_knocked": "40"},
+    ),
+    Row("events:day-create", _url("events:day-create"), expect(admin=200)),
+    Row(
+        "events:day-create",
+        _url("events:day-create"),
+        expect(admin=400),
+        method="post",
+        note="invalid form: errors shown, nothing written",
+    ),
+    Row("events:day-edit", _url("events:day-edit", "day"), expect(admin=200)),
+    Row(
+        "events:day-edit",
+        _url("events:day-edit", "day"),
+        expect(admin=400),
+        method="post",
+        note="invalid form: errors shown, nothing written",
     ),
     Row(
         "events:moderation-queue",

@@ -1,4 +1,5 @@
-"""Staff pages: moderation, event management, export, follow-ups. Scoped; 404 outside."""
+"""Staff pages: days of action, moderation, event management, export, follow-ups. Scoped; 404
+outside."""
 
 import csv
 import io
@@ -9,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from bloc.coalition import selectors as coalition_selectors
 from bloc.core.csvsafe import safe_cell
 from bloc.events import audit, forms, permissions, selectors, services
 from bloc.events.models import RSVP, DayOfAction, Event, HostLink
@@ -37,9 +39,81 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         {
             "queue": queue,
             "upcoming": managed.select_related("day")[:50],
-            "days": DayOfAction.objects.all()[:10],
+            "days": selectors.days_for_staff(request.user)[:20],
+            "can_manage_days": permissions.can_manage_days(request.user),
         },
     )
+
+
+# --- Days of action (national staff) -----------------------------------------------------------
+
+
+def _day_form_page(
+    request: HttpRequest, form: forms.DayOfActionForm, day: DayOfAction | None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "events/day_edit.html",
+        {
+            "form": form,
+            "day": day,
+            "miles": selectors.conflict_miles(),
+            "hours": selectors.conflict_hours(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def day_create(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_manage_days(request.user))
+    partners = coalition_selectors.partners_visible_to(request.user)
+    data = request.POST if request.method == "POST" else None
+    form = forms.DayOfActionForm(data, partners=partners)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                day = services.create_day_of_action(actor=request.user, **form.service_kwargs())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                draft = "" if day.is_published else " as a draft: publish it when it is ready"
+                messages.success(request, f"Created “{day.name}”{draft}.")
+                return redirect("events:day-edit", pk=day.pk)
+        return _day_form_page(request, form, None, status=400)
+    return _day_form_page(request, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def day_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    day = selectors.day_for_staff(request.user, pk)
+    partners = coalition_selectors.partners_visible_to(request.user)
+    if request.method == "POST":
+        form = forms.DayOfActionForm(request.POST, partners=partners)
+        if form.is_valid():
+            try:
+                day = services.update_day_of_action(
+                    actor=request.user, day=day, **form.service_kwargs()
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Saved “{day.name}”.")
+                outside = selectors.events_outside_day(day)
+                if outside:
+                    some = f"{len(outside)} events of this day start"
+                    messages.warning(
+                        request,
+                        f"{some if len(outside) > 1 else '1 event of this day starts'} outside "
+                        "its new dates. Events keep their own dates: ask their hosts to move "
+                        "them, or leave them as they are.",
+                    )
+                return redirect("events:day-edit", pk=day.pk)
+        return _day_form_page(request, form, day, status=400)
+    form = forms.DayOfActionForm(initial=forms.DayOfActionForm.initial_for(day), partners=partners)
+    return _day_form_page(request, form, day)
 
 
 @login_required
