@@ -37,6 +37,8 @@ def event_submitted(*, actor: Any, event: Event, flags: int) -> None:
         chapter_id=event.chapter_id,
         status=event.status,
         conflict_flags=flags,
+        host_partner_id=event.host_partner_id,
+        co_hosts=event.co_hosts.count(),
     )
 
 

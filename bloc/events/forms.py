@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from bloc.coalition.models import Partner
 from bloc.core import geo
+from bloc.events import selectors
 from bloc.events.models import DayOfAction, Event, EventType, FollowUp
 from bloc.events.services.check_in import normalize_check_in_code
 
@@ -131,6 +133,39 @@ class OutcomesForm(forms.Form):
     signups = forms.IntegerField(label="Sign-ups", min_value=0, required=False)
 
 
+MAX_CO_HOSTS = 20
+
+
+class _DayGroupedOptions:
+    """Options grouped by day of action; each option carries its day as `data-day`, so
+    `submit.js` can show only the partners of the chosen day. Without JavaScript the groups,
+    labelled by day, say the same."""
+
+    group_days: list[int | None]
+
+    def optgroups(self, name: str, value: Any, attrs: Any = None) -> Any:
+        groups = super().optgroups(name, value, attrs)  # type: ignore[misc]
+        days = getattr(self, "group_days", [])
+        for _group_name, options, index in groups:
+            day_pk = days[index] if index < len(days) else None
+            if day_pk is not None:
+                for option in options:
+                    option["attrs"]["data-day"] = str(day_pk)
+        return groups
+
+
+class DayPartnerSelect(_DayGroupedOptions, forms.Select):
+    pass
+
+
+class DayPartnerCheckboxes(_DayGroupedOptions, forms.CheckboxSelectMultiple):
+    pass
+
+
+def _day_group_label(day: DayOfAction) -> str:
+    return f"{day.name} ({day.starts_on:%b} {day.starts_on.day}, {day.starts_on.year})"
+
+
 class SubmitEventForm(forms.Form):
     day = forms.ModelChoiceField(
         label="Day of action",
@@ -160,11 +195,90 @@ class SubmitEventForm(forms.Form):
     zip_code = forms.CharField(label="ZIP code", max_length=10, required=False)
     host_name = forms.CharField(label="Your name", max_length=200)
     host_email = forms.EmailField(label="Your email", max_length=254, required=False)
+    host_partner = forms.ModelChoiceField(
+        label="Hosting partner",
+        queryset=Partner.objects.none(),
+        required=False,
+        widget=DayPartnerSelect,
+        help_text="The coalition partner organization that hosts this event, if one does.",
+    )
+    co_hosts = forms.ModelMultipleChoiceField(
+        label="Co-hosting partners",
+        queryset=Partner.objects.none(),
+        required=False,
+        widget=DayPartnerCheckboxes,
+        help_text="Other coalition partners of the day that host the event with you.",
+    )
+
+    PARTNER_FIELDS = ("host_partner", "co_hosts")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "host_partner" in self.fields:
+            self._offer_day_partners()
+
+    def _offer_day_partners(self) -> None:
+        """Partners are offered per day of action: only the coalition of the chosen day may be
+        named. No published day has partners: the two fields are left out."""
+        day_field: Any = self.fields["day"]
+        groups = selectors.partners_by_day(day_field.queryset)
+        if not groups:
+            for name in self.PARTNER_FIELDS:
+                del self.fields[name]
+            return
+        chosen = str(self.data.get("day") or self.initial.get("day") or "")
+        groups.sort(key=lambda group: str(group[0].pk) != chosen)  # the chosen day first
+        partner_ids = {p.pk for _day, partners in groups for p in partners}
+        grouped = [
+            (_day_group_label(day), [(p.pk, p.name) for p in partners]) for day, partners in groups
+        ]
+        days = [day.pk for day, _partners in groups]
+        host: Any = self.fields["host_partner"]
+        host.queryset = Partner.objects.filter(pk__in=partner_ids)
+        host.choices = [("", "None: no partner hosts it"), *grouped]
+        host.widget.group_days = [None, *days]
+        co_hosts: Any = self.fields["co_hosts"]
+        co_hosts.queryset = Partner.objects.filter(pk__in=partner_ids)
+        co_hosts.choices = grouped
+        co_hosts.widget.group_days = days
+
+    @property
+    def has_partner_fields(self) -> bool:
+        return "host_partner" in self.fields
+
+    def _clean_partners(self, data: dict[str, Any]) -> None:
+        host = data.get("host_partner")
+        co_hosts = list(data.get("co_hosts") or [])
+        if not (host or co_hosts):
+            return
+        day = data.get("day")
+        if day is None:
+            self.add_error(
+                "host_partner" if host else "co_hosts",
+                "Choose the day of action first: hosting partners come from its coalition.",
+            )
+            return
+        allowed = set(day.partners.values_list("pk", flat=True))
+        if host and host.pk not in allowed:
+            self.add_error("host_partner", f"{host.name} is not a coalition partner of {day.name}.")
+        strays = [p.name for p in co_hosts if p.pk not in allowed]
+        if strays:
+            self.add_error(
+                "co_hosts", f"Not coalition partners of {day.name}: {', '.join(strays)}."
+            )
+        if host and host in co_hosts:
+            self.add_error(
+                "co_hosts",
+                f"{host.name} is already the hosting partner: leave it out of the co-hosts.",
+            )
+        if len(co_hosts) > MAX_CO_HOSTS:
+            self.add_error("co_hosts", f"Name at most {MAX_CO_HOSTS} co-hosting partners.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if any("\x00" in str(v) for v in data.values()):
             raise ValidationError("Text cannot contain NUL characters.")
+        self._clean_partners(data)
         zip5 = geo.normalize_zip(data.get("zip_code"))
         info = geo.lookup(zip5) if zip5 else None
         if not data.get("is_virtual") and info is None:
@@ -182,6 +296,31 @@ class SubmitEventForm(forms.Form):
                 self.add_error("end_time", "The event must end after it starts.")
         return data
 
+    def submission_kwargs(self) -> dict[str, Any]:
+        """Every argument of `services.submit_event` this form gives, for a valid form:
+        `services.submit_event(actor=request.user, **form.submission_kwargs())`."""
+        data = self.cleaned_data
+        return {
+            "day": data["day"],
+            "title": data["title"],
+            "event_type": data["event_type"],
+            "description": data["description"],
+            "visibility": data["visibility"],
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            "tz": data["tz"],
+            "capacity": data["capacity"],
+            "is_virtual": data["is_virtual"],
+            "virtual_url": data["virtual_url"],
+            "venue_name": data["venue_name"],
+            "address_line1": data["address_line1"],
+            "zip_code": data["zip_code"],
+            "host_name": data["host_name"],
+            "host_email": data["host_email"],
+            "host_partner": data.get("host_partner"),
+            "co_hosts": list(data.get("co_hosts") or []),
+        }
+
 
 class ResubmitEventForm(SubmitEventForm):
     """What a host may change after an organizer asked for changes."""
@@ -191,6 +330,8 @@ class ResubmitEventForm(SubmitEventForm):
     capacity = None  # type: ignore[assignment]
     host_name = None  # type: ignore[assignment]
     host_email = None  # type: ignore[assignment]
+    host_partner = None  # type: ignore[assignment]
+    co_hosts = None  # type: ignore[assignment]
 
 
 class DayOfActionForm(forms.Form):

@@ -113,6 +113,23 @@ def published_days() -> QuerySet[DayOfAction]:
     return DayOfAction.objects.filter(is_published=True)
 
 
+def partners_by_day(days: QuerySet[DayOfAction]) -> list[tuple[DayOfAction, list[Any]]]:
+    """The coalition partners of each of these days of action, in one query: what a host may
+    name as hosting or co-hosting partner of an event for that day. Days without partners are
+    left out."""
+    through = DayOfAction.partners.through
+    links = (
+        through.objects.filter(dayofaction__in=days)
+        .select_related("dayofaction", "partner")
+        .order_by("-dayofaction__starts_on", "dayofaction__name", "dayofaction_id", "partner__name")
+    )
+    groups: dict[int, tuple[DayOfAction, list[Any]]] = {}
+    for link in links:
+        day = link.dayofaction  # type: ignore[attr-defined]
+        groups.setdefault(day.pk, (day, []))[1].append(link.partner)  # type: ignore[attr-defined]
+    return list(groups.values())
+
+
 def day_for_public(slug: str) -> DayOfAction:
     day = published_days().filter(slug=slug).first()
     if day is None:

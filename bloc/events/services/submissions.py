@@ -183,6 +183,9 @@ def submit_event(
     if is_virtual and not virtual_url:
         raise ValidationError({"virtual_url": "A virtual event needs a link."})
     signed_in = getattr(actor, "is_authenticated", False)
+    co_hosts = _check_partners(
+        actor=actor, day=day, host_partner=host_partner, co_hosts=co_hosts or []
+    )
     email_key = normalize_email(host_email or (actor.email if signed_in else ""))
     if not email_key:
         raise ValidationError({"host_email": "We need an email address to reach the host."})
@@ -261,6 +264,31 @@ def submit_event(
             )
         audit.event_submitted(actor=actor, event=event, flags=flags)
     return event, token
+
+
+def _check_partners(
+    *, actor: Any, day: DayOfAction | None, host_partner: Any, co_hosts: list[Any]
+) -> list[Any]:
+    """An event of a day of action is hosted only by that day's coalition partners. Without a
+    day, only event staff may name partners (the public form offers them per day). Returns the
+    co-hosts without the hosting partner."""
+    co_hosts = [p for p in dict.fromkeys(co_hosts) if p != host_partner]
+    named = ([host_partner] if host_partner else []) + co_hosts
+    if not named:
+        return co_hosts
+    if day is None:
+        if not permissions.is_event_staff(actor):
+            raise ValidationError(
+                {"host_partner": "Choose the day of action: its coalition's partners may host."}
+            )
+        return co_hosts
+    allowed = set(day.partners.values_list("pk", flat=True))
+    strays = [p.name for p in named if p.pk not in allowed]
+    if strays:
+        raise ValidationError(
+            {"host_partner": f"Not coalition partners of {day.name}: {', '.join(strays)}."}
+        )
+    return co_hosts
 
 
 def _flag_conflicts(event: Event) -> int:
