@@ -22,3 +22,7 @@ class EventsConfig(AppConfig):
             "events.reminders",
             PeriodicJob(run=tasks.queue_reminders_job, every=timedelta(minutes=5)),
         )
+        periodic_jobs.register(
+            "events.rsvp_intake",
+            PeriodicJob(run=tasks.intake_job, every=timedelta(minutes=1)),
+        )

@@ -248,6 +248,59 @@ class RSVP(models.Model):
         return 1 + self.guests
 
 
+class RSVPIntake(models.Model):
+    """A public RSVP as it arrived, before it is matched to a person (decision 0704).
+
+    The public form writes one row and answers at once; a background drain turns pending rows
+    into people and RSVPs in arrival order, with the same dedupe, consent and waitlist rules as
+    any RSVP. Once a row is processed its personal fields are blanked: the row keeps only the
+    outcome that the visitor's status link shows."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Being recorded"
+        RECORDED = "recorded", "Recorded"
+        REFUSED = "refused", "Not recorded"
+
+    timeslot = models.ForeignKey(Timeslot, on_delete=models.CASCADE, related_name="+")
+    email = models.CharField(max_length=254, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    zip_code = models.CharField(max_length=10, blank=True)
+    guests = models.PositiveSmallIntegerField(default=0)
+    email_opt_in = models.BooleanField(default=False)
+    sms_opt_in = models.BooleanField(default=False)
+    referring_partner = models.ForeignKey(
+        "coalition.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token = models.CharField(
+        max_length=64, blank=True, help_text="Until processed: becomes the RSVP's cancel token."
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    refusal = models.CharField(max_length=200, blank=True)
+    rsvp = models.ForeignKey(
+        "events.RSVP", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=Q(state="pending"), name="events_rsvpintake_pending"
+            ),
+            models.Index(fields=["processed_at"], name="events_rsvpintake_processed"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(guests__lte=10), name="events_intake_guests_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"RSVP intake #{self.pk} ({self.state})"
+
+
 class HostLink(models.Model):
     """A private, revocable link to an event's host tools. Only the hash is stored."""
 

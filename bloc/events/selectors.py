@@ -22,6 +22,7 @@ from bloc.events.models import (
     Event,
     FollowUp,
     HostLink,
+    RSVPIntake,
     Timeslot,
 )
 
@@ -147,6 +148,18 @@ def event_for_public(slug: str) -> Event:
     if event is None:
         raise Http404("No such event.")
     return event
+
+
+def intake_for_token(token: str) -> RSVPIntake:
+    """A public RSVP's status, by the token of its status link (also its cancel link)."""
+    intake = (
+        RSVPIntake.objects.select_related("timeslot__event", "rsvp")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if intake is None:
+        raise Http404("No such RSVP.")
+    return intake
 
 
 def slots_with_counts(event: Event) -> list[Timeslot]:

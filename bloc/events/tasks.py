@@ -124,3 +124,19 @@ def queue_reminders_job() -> None:
 
     with transaction.atomic():
         queue_due_reminders()
+
+
+@task()
+def drain_rsvp_intake() -> int:
+    """Turn the public RSVPs received so far into RSVPs (see services.receive_rsvp)."""
+    from bloc.events.services import process_rsvp_intake
+
+    return process_rsvp_intake()
+
+
+def intake_job() -> None:
+    """Backstop for the drain (a worker that died with the key held) and the weekly purge."""
+    from bloc.events.services import process_rsvp_intake, purge_processed_intake
+
+    process_rsvp_intake()
+    purge_processed_intake()

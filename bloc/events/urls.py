@@ -12,6 +12,7 @@ urlpatterns = [
     path("e/<slug:slug>/", public.event_detail, name="event-detail"),
     path("e/<slug:slug>/rsvp/", public.rsvp_create, name="rsvp-create"),
     path("e/<slug:slug>/calendar.ics", public.event_ical, name="event-ical"),
+    path("rsvp/<str:token>/", public.rsvp_status, name="rsvp-status"),
     path("rsvp/<str:token>/cancel/", public.rsvp_cancel, name="rsvp-cancel"),
     path("host/", public.event_submit, name="event-submit"),
     path("host/verify/<str:token>/", public.submission_verify, name="submission-verify"),

@@ -8,7 +8,10 @@ from bloc.events.services.rsvps import (
     cancel_rsvp,
     check_in,
     complete_follow_up,
+    process_rsvp_intake,
+    purge_processed_intake,
     queue_due_reminders,
+    receive_rsvp,
     record_outcomes,
     rsvp,
 )
@@ -30,6 +33,9 @@ from bloc.events.services.submissions import (
 
 __all__ = [
     "OUTCOME_FIELDS",
+    "process_rsvp_intake",
+    "purge_processed_intake",
+    "receive_rsvp",
     "CodeCheckIn",
     "SlotSpec",
     "add_timeslot",

@@ -1,9 +1,11 @@
 """RSVPs with dedupe and waitlist, check-in, walk-ins, outcomes, the hand-off, reminders."""
 
 import functools
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -15,6 +17,7 @@ from bloc.events.models import (
     Event,
     FollowUp,
     HostLink,
+    RSVPIntake,
     Timeslot,
 )
 from bloc.events.services._common import _check_in_code, _follow_up_days, _new_token
@@ -22,6 +25,8 @@ from bloc.people import selectors as people_selectors
 from bloc.people import services as people_services
 from bloc.people.models import Channel, ConsentEvent, LadderEvent, LadderStage, Person
 from bloc.people.normalize import normalize_email, normalize_phone
+
+logger = logging.getLogger(__name__)
 
 # --- RSVPs -----------------------------------------------------------------------------------
 
@@ -73,6 +78,7 @@ def rsvp(
     email_opt_in: bool = False,
     sms_opt_in: bool = False,
     referring_partner: Any = None,
+    token: str = "",
 ) -> tuple[RSVP, str]:
     """Create or match a Person and RSVP them for one timeslot.
 
@@ -117,7 +123,7 @@ def rsvp(
         seats = 1 + guests
         fits = slot.capacity is None or _seats_taken(slot) + seats <= slot.capacity
         status = RSVP.Status.CONFIRMED if fits else RSVP.Status.WAITLISTED
-        token = _new_token()
+        token = token or _new_token()
         if existing is not None:
             existing.status = status
             existing.guests = guests
@@ -140,6 +146,132 @@ def rsvp(
         transaction.on_commit(lambda: tasks.send_rsvp_confirmation.enqueue(rsvp_id, token))
         audit.rsvp_recorded(actor=actor, rsvp=record, person_created=created)
     return record, token
+
+
+# --- The public intake (decision 0704) -------------------------------------------------------
+
+#: Cache key held while a drain is scheduled or running, so a spike schedules one drain, not
+#: one per request. It expires on its own if a worker dies; the periodic job is the backstop.
+DRAIN_KEY = "events:rsvp-intake-drain"
+DRAIN_BATCH = 100
+INTAKE_KEEP = timedelta(days=7)
+
+
+def receive_rsvp(
+    *,
+    timeslot: Timeslot,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    zip_code: str = "",
+    phone: str = "",
+    guests: int = 0,
+    email_opt_in: bool = False,
+    sms_opt_in: bool = False,
+    referring_partner: Any = None,
+) -> tuple[RSVPIntake, str]:
+    """Take a public RSVP in one insert and schedule the drain. Returns the intake row and its
+    token: the visitor's status link, and the RSVP's cancellation link once it is made (the
+    drain passes it on, then blanks it; only its hash stays). The RSVP itself (person matched
+    or created, consent, confirmed or waitlisted, confirmation email) is made by
+    :func:`process_rsvp_intake`."""
+    email_key = normalize_email(email)
+    if not email_key:
+        raise ValidationError({"email": "Enter your email address."})
+    if not 0 <= guests <= 10:
+        raise ValidationError({"guests": "Bring up to ten guests."})
+    token = _new_token()
+    with transaction.atomic():
+        intake = RSVPIntake.objects.create(
+            timeslot=timeslot,
+            email=email_key,
+            phone=phone.strip()[:30],
+            first_name=first_name.strip()[:100],
+            last_name=last_name.strip()[:100],
+            zip_code=zip_code.strip()[:10],
+            guests=guests,
+            email_opt_in=email_opt_in,
+            sms_opt_in=sms_opt_in,
+            referring_partner=referring_partner,
+            token=token,
+            token_hash=selectors.token_hash(token),
+        )
+        transaction.on_commit(schedule_intake_drain)
+    return intake, token
+
+
+def schedule_intake_drain() -> None:
+    """Enqueue a drain unless one is already scheduled or running."""
+    if cache.add(DRAIN_KEY, 1, timeout=60):
+        tasks.drain_rsvp_intake.enqueue()
+
+
+def process_rsvp_intake(*, limit: int | None = None) -> int:
+    """Turn pending intake rows into RSVPs, oldest first, until none is left (or ``limit``).
+
+    Rows are claimed with SKIP LOCKED, so several drains can run side by side. Each row is its
+    own savepoint: a refused row (event cancelled, shift over, bad phone number) records why and
+    the rest go on. Returns how many rows were processed."""
+    done = 0
+    while limit is None or done < limit:
+        with transaction.atomic():
+            batch = list(
+                RSVPIntake.objects.select_for_update(skip_locked=True)
+                .filter(state=RSVPIntake.State.PENDING)
+                .select_related("timeslot")
+                .order_by("pk")[:DRAIN_BATCH]
+            )
+            for intake in batch:
+                _process_one(intake)
+        done += len(batch)
+        if len(batch) < DRAIN_BATCH:
+            cache.delete(DRAIN_KEY)
+            # Rows that arrived while the key was still held scheduled nothing: look again.
+            if not RSVPIntake.objects.filter(state=RSVPIntake.State.PENDING).exists():
+                break
+            cache.add(DRAIN_KEY, 1, timeout=60)
+    return done
+
+
+def _process_one(intake: RSVPIntake) -> None:
+    try:
+        with transaction.atomic():
+            record, _token = rsvp(
+                actor=None,
+                timeslot=intake.timeslot,
+                email=intake.email,
+                phone=intake.phone,
+                first_name=intake.first_name,
+                last_name=intake.last_name,
+                zip_code=intake.zip_code,
+                guests=intake.guests,
+                email_opt_in=intake.email_opt_in,
+                sms_opt_in=intake.sms_opt_in,
+                referring_partner=intake.referring_partner,
+                token=intake.token,
+            )
+    except ValidationError as exc:
+        intake.state = RSVPIntake.State.REFUSED
+        intake.refusal = " ".join(exc.messages)[:200]
+    except Exception as exc:  # one bad row must not hold up the queue behind it
+        # Only the row id and the error's class: messages can quote personal data.
+        logger.error("RSVP intake #%s failed: %s", intake.pk, type(exc).__name__)
+        intake.state = RSVPIntake.State.REFUSED
+        intake.refusal = "Something went wrong recording this RSVP. Please sign up again."
+    else:
+        intake.state = RSVPIntake.State.RECORDED
+        intake.rsvp = record
+    intake.processed_at = timezone.now()
+    intake.email = intake.phone = intake.first_name = intake.last_name = intake.zip_code = ""
+    intake.token = ""
+    intake.save()
+
+
+def purge_processed_intake(*, older_than: timedelta = INTAKE_KEEP) -> int:
+    """Processed intake rows hold no personal data; after a week their status links end too."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = RSVPIntake.objects.filter(processed_at__lt=cutoff).delete()
+    return deleted
 
 
 def cancel_rsvp(*, actor: Any, rsvp: RSVP) -> RSVP:

@@ -1,9 +1,11 @@
 """Multi-step event state for tests, built with the real services. All fictional."""
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from django.utils import timezone
 
 from bloc.events import selectors, services
@@ -66,3 +68,18 @@ def pending_event(actor: Any, **kwargs: Any) -> Event:
 
 def host_link(token: str) -> HostLink:
     return selectors.host_link_for(token)
+
+
+STATUS_LINK = re.compile(r'href="(/events/rsvp/[^/"]+/)"')
+
+
+def public_rsvp(client, event, capture, **fields):
+    """RSVP through the public form as a visitor does: the form answers 202 at once, the drain
+    runs when the request commits, and the status link then shows the outcome (returned)."""
+    data = {"timeslot": event.timeslots.first().pk, "zip_code": "60602", **fields}
+    with capture(execute=True):
+        response = client.post(reverse("events:rsvp-create", args=[event.slug]), data)
+    assert response.status_code == 202, response.content.decode()[:500]
+    link = STATUS_LINK.search(response.content.decode())
+    assert link is not None, "the received page links to the RSVP's status"
+    return client.get(link.group(1))

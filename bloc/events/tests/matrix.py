@@ -40,6 +40,12 @@ def _state(p):
         first_name="Wren",
         zip_code="60602",
     )
+    _intake, status_token = services.receive_rsvp(
+        timeslot=event.timeslots.get(),
+        email="ash.intake@example.org",
+        first_name="Ash",
+        zip_code="60602",
+    )
     walk_in = services.add_walk_in(
         actor=None,
         event=event,
@@ -57,6 +63,7 @@ def _state(p):
         "token": token,
         "rsvp": rsvp,
         "cancel_token": cancel_token,
+        "status_token": status_token,
         "pending": pending,
         "follow_up": FollowUp.objects.get(person=walk_in.person),
         "revoked_token": revoked_token,
@@ -111,6 +118,18 @@ ROWS = [
         _all(400),
         method="post",
         note="invalid form: nothing written",
+    ),
+    Row(
+        "events:rsvp-status",
+        _url("events:rsvp-status", "status_token", None),
+        EVERYONE,
+        note="the token is the credential; it shows this RSVP only",
+    ),
+    Row(
+        "events:rsvp-status",
+        lambda p: reverse("events:rsvp-status", args=["not-a-token"]),
+        _all(404),
+        note="unknown token",
     ),
     Row("events:rsvp-cancel", _url("events:rsvp-cancel", "cancel_token", None), EVERYONE),
     Row(

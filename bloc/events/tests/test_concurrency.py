@@ -90,3 +90,32 @@ def test_a_full_slot_waitlists_instead_of_overbooking_under_concurrency(personas
     assert seats <= 10
     assert seats >= 9, "the slot fills up: at most one seat is left for want of a party of one"
     assert RSVP.objects.filter(timeslot=slot, status="waitlisted").count() == 40 - confirmed.count()
+
+
+@pytest.mark.parametrize("drains", ["on each commit", "four at once afterwards"])
+def test_fifty_identical_public_rsvps_make_one_person_and_one_rsvp(personas, monkeypatch, drains):
+    """Through the intake: 50 simultaneous form posts, drained as each commits (tasks run
+    inline here) or by four drains at once afterwards (SKIP LOCKED hands each row to one
+    drain): one person, one RSVP, every intake row recorded."""
+    from bloc.events.models import RSVPIntake
+    from bloc.events.services import rsvps
+
+    if drains != "on each commit":
+        monkeypatch.setattr(rsvps, "schedule_intake_drain", lambda: None)
+    event, _ = builders.approved_event(personas.admin, capacity=10)
+    slot = event.timeslots.get()
+    errors = _race(
+        50,
+        lambda i: services.receive_rsvp(
+            timeslot=slot, email="Quinn.Same@Example.org", first_name="Quinn", zip_code="60602"
+        ),
+    )
+    assert errors == []
+    assert RSVPIntake.objects.count() == 50
+    if drains != "on each commit":
+        assert RSVPIntake.objects.filter(state="pending").count() == 50
+        assert _race(4, lambda i: services.process_rsvp_intake()) == []
+
+    assert Person.objects.filter(emails__normalized="quinn.same@example.org").count() == 1
+    assert RSVP.objects.filter(timeslot=slot).count() == 1
+    assert set(RSVPIntake.objects.values_list("state", flat=True)) == {"recorded"}

@@ -37,26 +37,25 @@ def test_the_search_page_allows_the_configured_tile_server_only(client, personas
     assert "https://*.tiles.example.org" in response["Content-Security-Policy"]
 
 
-def test_public_rsvp_creates_the_person_and_partner_attribution(client, personas):
+def test_public_rsvp_creates_the_person_and_partner_attribution(
+    client, personas, django_capture_on_commit_callbacks
+):
     from bloc.coalition.models import Partner
 
     partner = Partner.objects.create(name="Tenants United (fictional)", kind="community")
     event, _ = builders.approved_event(personas.admin)
-    slot = event.timeslots.get()
-    response = client.post(
-        reverse("events:rsvp-create", args=[event.slug]),
-        {
-            "timeslot": slot.pk,
-            "first_name": "Lupe",
-            "last_name": "Hazel",
-            "email": "lupe.hazel@example.org",
-            "zip_code": "60602",
-            "guests": "1",
-            "email_opt_in": "on",
-            "partner": str(partner.pk),
-        },
+    response = builders.public_rsvp(
+        client,
+        event,
+        django_capture_on_commit_callbacks,
+        first_name="Lupe",
+        last_name="Hazel",
+        email="lupe.hazel@example.org",
+        guests="1",
+        email_opt_in="on",
+        partner=str(partner.pk),
     )
-    assert response.status_code == 201
+    assert response.status_code == 200
     assert "You're signed up!" in response.content.decode()
     rsvp = RSVP.objects.get()
     assert rsvp.person.email == "lupe.hazel@example.org" and rsvp.guests == 1

@@ -211,8 +211,7 @@ def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
 
             partner = Partner.objects.filter(pk=int(partner_id)).first()
         try:
-            record, token = services.rsvp(
-                actor=request.user,
+            intake, token = services.receive_rsvp(
                 timeslot=slot,
                 email=data["email"],
                 phone=data["phone"],
@@ -227,18 +226,43 @@ def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return render(
-                request,
-                "events/rsvp_done.html",
-                {"event": event, "rsvp": record, "token": token},
-                status=201,
-            )
+            # Usually the drain has not run yet (202, the page polls); with tasks run inline
+            # (tests, a small install) it has, and the outcome shows at once (201).
+            intake.refresh_from_db(fields=["state", "refusal", "rsvp"])
+            context = _intake_context(intake, token, first_name=data["first_name"])
+            status = 202 if intake.state == intake.State.PENDING else 201
+            return render(request, "events/rsvp_done.html", context, status=status)
     return render(
         request,
         "events/event_detail.html",
         {"event": event, "slots": slots, "form": form, "can_rsvp": event.is_open_for_rsvp},
         status=400,
     )
+
+
+def rsvp_status(request: HttpRequest, token: str) -> HttpResponse:
+    """Where a public RSVP stands (its link is on the page after the form, and it is the
+    cancel link's token). HTMX polls it while the RSVP is being recorded."""
+    intake = selectors.intake_for_token(token)
+    context = _intake_context(intake, token)
+    template = "events/_rsvp_outcome.html" if request.htmx else "events/rsvp_done.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _intake_context(intake: Any, token: str, *, first_name: str = "") -> dict[str, Any]:
+    record = intake.rsvp
+    return {
+        "intake": intake,
+        "event": intake.timeslot.event,
+        "rsvp": record,
+        # The RSVP made from this intake carries its token; an RSVP that already existed
+        # has its own (sent by email then), so no cancel link is shown for it here.
+        "token": token
+        if record is not None and record.cancel_token_hash == selectors.token_hash(token)
+        else "",
+        "token_for_status": token,
+        "first_name": first_name,
+    }
 
 
 def rsvp_cancel(request: HttpRequest, token: str) -> HttpResponse:

@@ -1,0 +1,179 @@
+"""The public RSVP intake (decision 0706): one insert on the form, RSVPs made by the drain."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from bloc.events import services
+from bloc.events.models import RSVP, Event, RSVPIntake
+from bloc.events.tests import builders
+from bloc.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, event, **fields):
+    data = {"timeslot": event.timeslots.get().pk, "zip_code": "60602", **fields}
+    return client.post(reverse("events:rsvp-create", args=[event.slug]), data)
+
+
+def test_the_form_answers_at_once_and_the_status_link_shows_the_rsvp_once_drained(client, personas):
+    event, _ = builders.approved_event(personas.admin)
+    response = _post(client, event, first_name="Rowan", email="rowan.intake@example.org")
+
+    assert response.status_code == 202
+    html = response.content.decode()
+    assert "Thanks, Rowan! We're saving your spot" in html
+    assert 'hx-trigger="every 1s"' in html
+    assert RSVP.objects.count() == 0
+    [intake] = RSVPIntake.objects.all()
+    assert intake.state == "pending" and intake.email == "rowan.intake@example.org"
+    status_url = builders.STATUS_LINK.search(html).group(1)
+
+    polled = client.get(status_url, headers={"HX-Request": "true"})
+    assert polled.status_code == 200
+    assert polled.content.decode().lstrip().startswith('<section id="rsvp-outcome"')
+    assert "<html" not in polled.content.decode()
+
+    assert services.process_rsvp_intake() == 1
+
+    done = client.get(status_url, headers={"HX-Request": "true"}).content.decode()
+    assert "You're signed up!" in done and "hx-trigger" not in done
+    rsvp = RSVP.objects.get()
+    assert rsvp.person.email == "rowan.intake@example.org"
+    intake.refresh_from_db()
+    assert intake.state == "recorded" and intake.rsvp == rsvp
+    # Nothing personal stays on the intake row once it is processed.
+    assert (intake.email, intake.first_name, intake.zip_code, intake.token) == ("", "", "", "")
+    # The status link's token is the RSVP's cancel token: the page offers the cancel link.
+    token = status_url.rstrip("/").rsplit("/", 1)[1]
+    assert reverse("events:rsvp-cancel", args=[token]) in done
+    client.post(reverse("events:rsvp-cancel", args=[token]))
+    rsvp.refresh_from_db()
+    assert rsvp.status == RSVP.Status.CANCELLED
+
+
+def test_invalid_form_writes_nothing(client, personas):
+    event, _ = builders.approved_event(personas.admin)
+    response = _post(client, event, first_name="Rowan", email="not-an-email")
+    assert response.status_code == 400
+    assert RSVPIntake.objects.count() == 0
+
+
+def test_an_event_cancelled_before_the_drain_refuses_with_the_reason(client, personas):
+    event, _ = builders.approved_event(personas.admin)
+    response = _post(client, event, first_name="Sage", email="sage.late@example.org")
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+
+    services.process_rsvp_intake()
+
+    intake = RSVPIntake.objects.get()
+    assert intake.state == "refused" and "not taking RSVPs" in intake.refusal
+    page = client.get(builders.STATUS_LINK.search(response.content.decode()).group(1))
+    assert "We couldn't record your RSVP" in page.content.decode()
+    assert RSVP.objects.count() == 0 and intake.email == ""
+
+
+def test_a_repeated_rsvp_is_matched_and_has_no_second_cancel_link(client, personas):
+    event, _ = builders.approved_event(personas.admin)
+    first = _post(client, event, first_name="Ivy", email="ivy.twice@example.org")
+    second = _post(client, event, first_name="Ivy", email="IVY.twice@example.org")
+    services.process_rsvp_intake()
+
+    assert Person.objects.filter(emails__normalized="ivy.twice@example.org").count() == 1
+    assert RSVP.objects.count() == 1
+    states = set(RSVPIntake.objects.values_list("state", "rsvp"))
+    assert states == {("recorded", RSVP.objects.get().pk)}
+    again = client.get(builders.STATUS_LINK.search(second.content.decode()).group(1))
+    assert "You had already RSVPed" in again.content.decode()
+    token = builders.STATUS_LINK.search(first.content.decode()).group(1).split("/")[-2]
+    assert (
+        reverse("events:rsvp-cancel", args=[token])
+        in client.get(reverse("events:rsvp-status", args=[token])).content.decode()
+    )
+
+
+def test_the_drain_keeps_arrival_order_for_the_waitlist(client, personas):
+    event, _ = builders.approved_event(personas.admin, capacity=2)
+    for name in ("ada", "bea", "cy", "dee"):
+        _post(client, event, first_name=name.title(), email=f"{name}.order@example.org")
+
+    services.process_rsvp_intake()
+
+    statuses = [
+        (r.person.email.split(".")[0], r.status) for r in RSVP.objects.order_by("created_at")
+    ]
+    assert statuses == [
+        ("ada", "confirmed"),
+        ("bea", "confirmed"),
+        ("cy", "waitlisted"),
+        ("dee", "waitlisted"),
+    ]
+
+
+def test_one_failing_row_does_not_hold_up_the_rest_and_logs_nothing_personal(
+    client, personas, monkeypatch, caplog
+):
+    from bloc.events.services import rsvps
+
+    event, _ = builders.approved_event(personas.admin)
+    for name in ("eli", "fay", "gus"):
+        _post(client, event, first_name=name.title(), email=f"{name}.poison@example.org")
+    real = rsvps.rsvp
+
+    def flaky(**kwargs):
+        if kwargs["email"].startswith("fay"):
+            raise RuntimeError(f"boom for {kwargs['email']}")
+        return real(**kwargs)
+
+    monkeypatch.setattr(rsvps, "rsvp", flaky)
+    with caplog.at_level(logging.ERROR):
+        assert services.process_rsvp_intake() == 3
+
+    states = sorted(RSVPIntake.objects.values_list("state", flat=True))
+    assert states == ["recorded", "recorded", "refused"]
+    assert RSVP.objects.count() == 2
+    refused = RSVPIntake.objects.get(state="refused")
+    assert refused.refusal.startswith("Something went wrong") and refused.email == ""
+    assert "failed: RuntimeError" in caplog.text
+    assert "poison@example.org" not in caplog.text
+
+
+def test_processed_rows_are_purged_after_a_week_pending_ones_never(client, personas):
+    event, _ = builders.approved_event(personas.admin)
+    _post(client, event, first_name="Hal", email="hal.old@example.org")
+    services.process_rsvp_intake()
+    _post(client, event, first_name="Ike", email="ike.new@example.org")
+    RSVPIntake.objects.filter(state="recorded").update(
+        processed_at=timezone.now() - timedelta(days=8)
+    )
+
+    assert services.purge_processed_intake() == 1
+    assert list(RSVPIntake.objects.values_list("state", flat=True)) == ["pending"]
+    assert RSVP.objects.count() == 1, "purging the intake never touches RSVPs"
+
+
+def test_the_drain_runs_when_the_form_commits(client, personas, django_capture_on_commit_callbacks):
+    event, _ = builders.approved_event(personas.admin)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, event, first_name="Jo", email="jo.commit@example.org")
+    assert RSVPIntake.objects.get().state == "recorded"
+    assert [m.to for m in mail.outbox] == [["jo.commit@example.org"]], "confirmation sent"
+    # The drain let go of its key: the next RSVP schedules a drain of its own.
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, event, first_name="Kit", email="kit.commit@example.org")
+    assert set(RSVPIntake.objects.values_list("state", flat=True)) == {"recorded"}
+
+
+def test_the_periodic_job_drains_what_a_lost_drain_left(client, personas):
+    from bloc.core.registry import periodic_jobs
+
+    event, _ = builders.approved_event(personas.admin)
+    _post(client, event, first_name="Lee", email="lee.backstop@example.org")
+    periodic_jobs.get("events.rsvp_intake").run()
+    assert RSVPIntake.objects.get().state == "recorded"
