@@ -150,9 +150,11 @@ def rsvp(
 
 # --- The public intake (decision 0704) -------------------------------------------------------
 
-#: Cache key held while a drain is scheduled or running, so a spike schedules one drain, not
-#: one per request. It expires on its own if a worker dies; the periodic job is the backstop.
+#: Cache key held while a drain is scheduled or running, so a spike schedules a drain every
+#: couple of seconds, not one per request. Short-lived: without a shared cache each web process
+#: holds its own key, and a long drain meets fresh ones beside it (SKIP LOCKED shares the rows).
 DRAIN_KEY = "events:rsvp-intake-drain"
+DRAIN_KEY_SECONDS = 2
 DRAIN_BATCH = 100
 INTAKE_KEEP = timedelta(days=7)
 
@@ -202,7 +204,7 @@ def receive_rsvp(
 
 def schedule_intake_drain() -> None:
     """Enqueue a drain unless one is already scheduled or running."""
-    if cache.add(DRAIN_KEY, 1, timeout=60):
+    if cache.add(DRAIN_KEY, 1, timeout=DRAIN_KEY_SECONDS):
         tasks.drain_rsvp_intake.enqueue()
 
 
@@ -229,7 +231,7 @@ def process_rsvp_intake(*, limit: int | None = None) -> int:
             # Rows that arrived while the key was still held scheduled nothing: look again.
             if not RSVPIntake.objects.filter(state=RSVPIntake.State.PENDING).exists():
                 break
-            cache.add(DRAIN_KEY, 1, timeout=60)
+            cache.add(DRAIN_KEY, 1, timeout=DRAIN_KEY_SECONDS)
     return done
 
 

@@ -184,12 +184,6 @@ def test_the_moderator_sees_the_named_partners_and_is_asked_to_confirm(
     assert "Transit Riders (fictional)" in html and "Confirm with the partner" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="views/public.py event_submit must call "
-    "services.submit_event(actor=request.user, **form.submission_kwargs()); "
-    "remove this marker in the commit that changes the view",
-)
 def test_a_public_host_names_partners_through_the_form(client, coalition_days):
     c = coalition_days
     response = client.post(

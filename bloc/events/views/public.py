@@ -290,27 +290,8 @@ def event_submit(request: HttpRequest) -> HttpResponse:
     initial = {"day": request.GET.get("day")} if request.GET.get("day") else None
     form = forms.SubmitEventForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            event, _token = services.submit_event(
-                actor=request.user,
-                day=data["day"],
-                title=data["title"],
-                event_type=data["event_type"],
-                description=data["description"],
-                visibility=data["visibility"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                tz=data["tz"],
-                capacity=data["capacity"],
-                is_virtual=data["is_virtual"],
-                virtual_url=data["virtual_url"],
-                venue_name=data["venue_name"],
-                address_line1=data["address_line1"],
-                zip_code=data["zip_code"],
-                host_name=data["host_name"],
-                host_email=data["host_email"],
-            )
+            event, _token = services.submit_event(actor=request.user, **form.submission_kwargs())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
