@@ -267,6 +267,8 @@ BLOC_EVENTS_CONFLICT_MILES = env.float("BLOC_EVENTS_CONFLICT_MILES", default=1.0
 BLOC_EVENTS_CONFLICT_HOURS = env.float("BLOC_EVENTS_CONFLICT_HOURS", default=3.0)
 # Days a chapter has to follow up a first-time volunteer.
 BLOC_EVENTS_FOLLOW_UP_DAYS = env.int("BLOC_EVENTS_FOLLOW_UP_DAYS", default=7)
+# Seconds the public RSVP form keeps an event and its shifts in the cache (0: never).
+BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = env.int("BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", default=10)
 # Map tiles (public tiles need internet; the event list works without them). Empty: no tiles.
 BLOC_MAP_TILES_URL = env.str("BLOC_MAP_TILES_URL", default="")
 BLOC_MAP_TILES_ATTRIBUTION = env.str("BLOC_MAP_TILES_ATTRIBUTION", default="")

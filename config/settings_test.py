@@ -21,3 +21,5 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The second-factor gate has its own tests (accounts); elsewhere personas act without it.
 BLOC_STAFF_MFA_REQUIRED = False
+# Tests change events between requests; the RSVP form's short cache has its own test.
+BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = 0

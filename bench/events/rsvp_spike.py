@@ -6,7 +6,8 @@
 1. Makes a fresh PostgreSQL database, migrates it and creates approved events (fictional).
 2. Starts gunicorn (`--workers` processes) on 127.0.0.1 only, production settings (URLs limited
    to core, sign-in and events: spike_settings.py), the database task backend and one task
-   worker (`db_worker`), as in production. The public form stores each RSVP in the intake table
+   worker (`db_worker`, at a lower CPU priority than the web server: the drain catches up
+   after the spike), as in production. The public form stores each RSVP in the intake table
    and answers 202; the worker's drain makes the people and RSVPs and queues the confirmations
    (decision 0706). Email goes to Django's dummy backend: nothing leaves the machine.
 3. `--clients` processes x `--threads` keep-alive connections fetch the event page once (CSRF
@@ -249,7 +250,7 @@ def main() -> int:
         env=env,
     )
     worker = subprocess.Popen(
-        [PY, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.5"],
+        ["nice", "-n", "10", PY, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"],
         cwd=ROOT,
         env=env,
     )

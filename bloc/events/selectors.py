@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -148,6 +149,24 @@ def event_for_public(slug: str) -> Event:
     if event is None:
         raise Http404("No such event.")
     return event
+
+
+def event_for_rsvp_form(slug: str) -> tuple[Event, list[Timeslot]]:
+    """The event and its open shifts, for the public RSVP form's POST: cached for a few seconds
+    (``BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS``), because a spike posts to the same events again
+    and again. A change in those seconds is caught by the drain, which re-reads the event and
+    the shift under lock before it makes the RSVP (decision 0706)."""
+    seconds = int(getattr(settings, "BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", 10))
+    key = f"events:rsvp-form:{slug}"
+    found = cache.get(key) if seconds else None
+    if found is None:
+        event = event_for_public(slug)
+        found = (event, list(event.timeslots.all()))
+        if seconds:
+            cache.set(key, found, timeout=seconds)
+    event, slots = found
+    now = timezone.now()
+    return event, [slot for slot in slots if slot.ends_at > now]
 
 
 def intake_for_token(token: str) -> RSVPIntake:

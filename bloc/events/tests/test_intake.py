@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _post(client, event, **fields):
-    data = {"timeslot": event.timeslots.get().pk, "zip_code": "60602", **fields}
+    if not hasattr(event, "_slot_pk"):
+        event._slot_pk = event.timeslots.get().pk
+    data = {"timeslot": event._slot_pk, "zip_code": "60602", **fields}
     return client.post(reverse("events:rsvp-create", args=[event.slug]), data)
 
 
@@ -177,3 +179,32 @@ def test_the_periodic_job_drains_what_a_lost_drain_left(client, personas):
     _post(client, event, first_name="Lee", email="lee.backstop@example.org")
     periodic_jobs.get("events.rsvp_intake").run()
     assert RSVPIntake.objects.get().state == "recorded"
+
+
+def test_the_form_caches_the_event_briefly_and_the_drain_still_checks_it(
+    client, personas, settings, django_assert_num_queries
+):
+    settings.BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = 10
+    event, _ = builders.approved_event(personas.admin)
+    _post(client, event, first_name="Max", email="max.cache@example.org")
+    # The second post reads neither the event nor its shifts: it writes the intake row (in a
+    # transaction) and reads back its state.
+    with django_assert_num_queries(4):
+        _post(client, event, first_name="Ned", email="ned.cache@example.org")
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    stale = _post(client, event, first_name="Oz", email="oz.cache@example.org")
+    assert stale.status_code == 202, "the cached event still looks open for a few seconds"
+
+    services.process_rsvp_intake()
+
+    assert RSVP.objects.count() == 0
+    assert set(RSVPIntake.objects.values_list("state", flat=True)) == {"refused"}
+
+
+def test_a_cancelled_event_refuses_at_the_form(client, personas):
+    event, _ = builders.approved_event(personas.admin)
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    response = _post(client, event, first_name="Pia", email="pia.cancelled@example.org")
+    assert response.status_code == 400
+    assert "This event has been cancelled." in response.content.decode()
+    assert RSVPIntake.objects.count() == 0

@@ -198,10 +198,11 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.event_for_public(slug)
-    slots = list(event.timeslots.filter(ends_at__gt=timezone.now()))
+    event, slots = selectors.event_for_rsvp_form(slug)
     form = forms.RSVPForm(request.POST, slots=slots)
-    if form.is_valid():
+    if not event.is_open_for_rsvp:
+        form.add_error(None, "This event is not taking RSVPs.")
+    elif form.is_valid():
         data = form.cleaned_data
         slot = next(s for s in slots if str(s.pk) == data["timeslot"])
         partner_id = request.POST.get("partner", "")
@@ -229,7 +230,7 @@ def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
             # Usually the drain has not run yet (202, the page polls); with tasks run inline
             # (tests, a small install) it has, and the outcome shows at once (201).
             intake.refresh_from_db(fields=["state", "refusal", "rsvp"])
-            context = _intake_context(intake, token, first_name=data["first_name"])
+            context = _intake_context(intake, token, event=event, first_name=data["first_name"])
             status = 202 if intake.state == intake.State.PENDING else 201
             return render(request, "events/rsvp_done.html", context, status=status)
     return render(
@@ -244,16 +245,18 @@ def rsvp_status(request: HttpRequest, token: str) -> HttpResponse:
     """Where a public RSVP stands (its link is on the page after the form, and it is the
     cancel link's token). HTMX polls it while the RSVP is being recorded."""
     intake = selectors.intake_for_token(token)
-    context = _intake_context(intake, token)
+    context = _intake_context(intake, token, event=intake.timeslot.event)
     template = "events/_rsvp_outcome.html" if request.htmx else "events/rsvp_done.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
-def _intake_context(intake: Any, token: str, *, first_name: str = "") -> dict[str, Any]:
+def _intake_context(
+    intake: Any, token: str, *, event: Event, first_name: str = ""
+) -> dict[str, Any]:
     record = intake.rsvp
     return {
         "intake": intake,
-        "event": intake.timeslot.event,
+        "event": event,
         "rsvp": record,
         # The RSVP made from this intake carries its token; an RSVP that already existed
         # has its own (sent by email then), so no cancel link is shown for it here.
