@@ -98,7 +98,14 @@ def rsvp(
     if sms_opt_in and phone_key:
         consents[Channel.SMS.value] = ConsentEvent.Status.OPTED_IN.value
     with transaction.atomic():
-        slot = Timeslot.objects.select_for_update().select_related("event").get(pk=timeslot.pk)
+        # NO KEY UPDATE, and the shift row only: RSVPs for one shift queue behind each other,
+        # but inserts that merely point at the shift or the event (the public intake, RSVPs
+        # for its other shifts) are not held up.
+        slot = (
+            Timeslot.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("event")
+            .get(pk=timeslot.pk)
+        )
         event = slot.event
         if event.status != Event.Status.APPROVED or slot.ends_at <= timezone.now():
             raise ValidationError("This event is not taking RSVPs.")
@@ -155,7 +162,7 @@ def rsvp(
 #: holds its own key, and a long drain meets fresh ones beside it (SKIP LOCKED shares the rows).
 DRAIN_KEY = "events:rsvp-intake-drain"
 DRAIN_KEY_SECONDS = 2
-DRAIN_BATCH = 100
+DRAIN_BATCH = 25  #: rows a drain transaction claims (and whose shifts it holds) at once
 INTAKE_KEEP = timedelta(days=7)
 
 
@@ -218,7 +225,7 @@ def process_rsvp_intake(*, limit: int | None = None) -> int:
     while limit is None or done < limit:
         with transaction.atomic():
             batch = list(
-                RSVPIntake.objects.select_for_update(skip_locked=True)
+                RSVPIntake.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(state=RSVPIntake.State.PENDING)
                 .select_related("timeslot")
                 .order_by("pk")[:DRAIN_BATCH]
@@ -279,7 +286,7 @@ def purge_processed_intake(*, older_than: timedelta = INTAKE_KEEP) -> int:
 def cancel_rsvp(*, actor: Any, rsvp: RSVP) -> RSVP:
     """Free the seats and move the earliest waitlisted RSVPs up while they fit."""
     with transaction.atomic():
-        slot = Timeslot.objects.select_for_update().get(pk=rsvp.timeslot_id)
+        slot = Timeslot.objects.select_for_update(no_key=True).get(pk=rsvp.timeslot_id)
         rsvp = RSVP.objects.select_related("event").get(pk=rsvp.pk)
         if rsvp.status == RSVP.Status.CANCELLED:
             return rsvp

@@ -119,3 +119,49 @@ def test_fifty_identical_public_rsvps_make_one_person_and_one_rsvp(personas, mon
     assert Person.objects.filter(emails__normalized="quinn.same@example.org").count() == 1
     assert RSVP.objects.filter(timeslot=slot).count() == 1
     assert set(RSVPIntake.objects.values_list("state", flat=True)) == {"recorded"}
+
+
+def test_the_public_form_is_not_held_up_by_an_rsvp_in_progress_on_the_same_shift(
+    personas, monkeypatch
+):
+    """The drain holds a shift while it makes an RSVP; the form's insert (which points at that
+    shift) must not wait for it — a spike would otherwise queue behind the drain."""
+    from django.db import transaction
+
+    from bloc.events.services import rsvps
+
+    monkeypatch.setattr(rsvps, "schedule_intake_drain", lambda: None)
+    event, _ = builders.approved_event(personas.admin, capacity=10)
+    slot = event.timeslots.get()
+    holding, release = threading.Event(), threading.Event()
+
+    def drain_like() -> None:
+        try:
+            with transaction.atomic():
+                services.rsvp(actor=None, timeslot=slot, email="held.shift@example.org")
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=drain_like)
+    thread.start()
+    try:
+        assert holding.wait(timeout=30)
+        finished = threading.Event()
+
+        def form_post() -> None:
+            try:
+                services.receive_rsvp(timeslot=slot, email="quick.form@example.org")
+                finished.set()
+            finally:
+                connections.close_all()
+
+        poster = threading.Thread(target=form_post)
+        poster.start()
+        assert finished.wait(timeout=5), "the intake insert waited for the shift lock"
+        poster.join(timeout=5)
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    close_old_connections()
