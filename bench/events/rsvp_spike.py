@@ -250,7 +250,7 @@ def main() -> int:
         env=env,
     )
     worker = subprocess.Popen(
-        ["nice", "-n", "10", PY, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"],
+        ["nice", "-n", "19", PY, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"],
         cwd=ROOT,
         env=env,
     )
@@ -275,7 +275,11 @@ def main() -> int:
         for process in (server, worker):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-                process.wait(timeout=30)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:  # a drain still running (--drain-timeout)
+                    process.kill()
+                    process.wait(timeout=15)
 
     latencies = [x for r in results for x in r["latencies"]]
     statuses: dict[int, int] = {}

@@ -229,7 +229,6 @@ def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             # Usually the drain has not run yet (202, the page polls); with tasks run inline
             # (tests, a small install) it has, and the outcome shows at once (201).
-            intake.refresh_from_db(fields=["state", "refusal", "rsvp"])
             context = _intake_context(intake, token, event=event, first_name=data["first_name"])
             status = 202 if intake.state == intake.State.PENDING else 201
             return render(request, "events/rsvp_done.html", context, status=status)
