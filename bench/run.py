@@ -9,18 +9,21 @@ PY = sys.executable
 
 
 def main() -> int:
-    subprocess.run(
-        [PY, "-m", "pip", "install", "-q", "-r", str(ROOT / "tally" / "requirements.txt")],
-        check=False,
-    )
+    for requirements in (ROOT / "tally" / "requirements.txt", ROOT / "web-requirements.txt"):
+        subprocess.run([PY, "-m", "pip", "install", "-q", "-r", str(requirements)], check=False)
     print("== tally engine vs Python peers")
     subprocess.run([PY, str(ROOT / "tally.py"), "--sizes", "100000", "1000000"], check=True)
     print("\n== people CSV import")
     subprocess.run([PY, str(ROOT / "people" / "import_people.py"), "--rows", "100000"], check=True)
-    print("\n== events: spike of public RSVPs over HTTP (gunicorn, PostgreSQL)")
-    subprocess.run([PY, str(ROOT / "events" / "rsvp_spike.py"), "--rsvps", "6000"], check=True)
-    print("\n== democracy: casting ballots over HTTP (gunicorn, PostgreSQL)")
-    subprocess.run([PY, str(ROOT / "democracy" / "cast_load.py"), "--voters", "2000"], check=True)
+    granian = ["--server", "granian", "--workers", "2", "--worker-threads", "2"]
+    for server in ([], granian):
+        name = "granian" if server else "gunicorn"
+        print(f"\n== events: spike of public RSVPs over HTTP ({name}, PostgreSQL)")
+        spike = [PY, str(ROOT / "events" / "rsvp_spike.py"), "--rsvps", "6000", *server]
+        subprocess.run(spike, check=True)
+        print(f"\n== democracy: casting ballots over HTTP ({name}, PostgreSQL)")
+        cast = [PY, str(ROOT / "democracy" / "cast_load.py"), "--voters", "3000", *server]
+        subprocess.run(cast, check=True)
     print("\n== comms: 100,000 personalised emails through a local SMTP sink")
     subprocess.run(
         [PY, str(ROOT / "comms" / "email_throughput.py"), "--emails", "100000", "--workers", "2"],

@@ -6,7 +6,7 @@
 1. Makes a fresh PostgreSQL database, migrates it, and runs setup_ballot.py with the same
    environment: `--voters` fictional members in good standing, an open IRV ballot with its
    roll frozen (real services), one printable personal voting code per member.
-2. Starts gunicorn (`--workers` processes) on 127.0.0.1 only with production settings.
+2. Starts gunicorn or granian (`--server`, `--workers`) on 127.0.0.1 only with production settings.
 3. `--clients` processes x `--threads` keep-alive connections each fetch the public
    vote-by-code page once (CSRF cookie and token), then POST ballots (a random ranking) with
    their share of the codes as fast as they can. A `--duplicates` share of the codes is also
@@ -38,8 +38,10 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+import webserver  # noqa: E402
+
 PY = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TRACKER_RE = re.compile(r"<p class=\"tracker\"><code>([^<]+)</code>")
 
@@ -168,11 +170,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--voters", type=int, default=4000)
     parser.add_argument("--duplicates", type=float, default=0.1)
-    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn: sync or gthread")
-    parser.add_argument("--worker-threads", type=int, default=2)
+    webserver.add_arguments(parser)
     parser.add_argument("--database", default="bloc_bench_democracy")
     args = parser.parse_args()
 
@@ -217,26 +217,7 @@ def main() -> int:
     per_client = [lists[c :: args.clients] for c in range(args.clients)]
 
     port = free_port()
-    server = subprocess.Popen(
-        [
-            GUNICORN,
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            args.worker_class,
-            "--threads",
-            str(args.worker_threads),
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = subprocess.Popen(webserver.command(args, port), cwd=ROOT, env=env)
     try:
         wait_for(port, f"/democracy/ballots/{ballot}/vote/")
         started = time.perf_counter()
@@ -271,8 +252,7 @@ def main() -> int:
     p50, p95, p99 = (percentile(latencies, q) * 1000 for q in (0.5, 0.95, 0.99))
     print(
         f"Cast load: {len(latencies)} POSTs ({len(codes)} voters, "
-        f"{len(latencies) - len(codes)} simultaneous duplicates), {args.workers} gunicorn "
-        f"{args.worker_class} workers x {args.worker_threads} threads, "
+        f"{len(latencies) - len(codes)} simultaneous duplicates), {webserver.describe(args)}, "
         f"{args.clients}x{args.threads} client connections, PostgreSQL, {os.cpu_count()} CPUs"
     )
     print(f"  throughput      {rate:8.0f} ballots/s over {elapsed:.1f} s")

@@ -36,8 +36,10 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+import webserver  # noqa: E402
+
 PY = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SLOT_RE = re.compile(r'<option value="(\d+)"')
 
@@ -188,13 +190,17 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rsvps", type=int, default=6000)
     parser.add_argument("--events", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn: sync or gthread")
-    parser.add_argument("--worker-threads", type=int, default=2)
+    webserver.add_arguments(parser)
     parser.add_argument("--database", default="bloc_bench_events")
     parser.add_argument("--drain-timeout", type=float, default=900)
+    parser.add_argument(
+        "--worker-after-spike",
+        action="store_true",
+        help="diagnostic: start the task worker only once the spike is over (the web tier's "
+        "ceiling when workers run elsewhere); the default runs it alongside",
+    )
     args = parser.parse_args()
 
     if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode != 0:
@@ -229,31 +235,12 @@ def main() -> int:
     )
     slugs = json.loads(setup.stdout.strip().splitlines()[-1])
     port = free_port()
-    server = subprocess.Popen(
-        [
-            GUNICORN,
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            args.worker_class,
-            "--threads",
-            str(args.worker_threads),
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    worker = subprocess.Popen(
-        ["nice", "-n", "19", PY, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"],
-        cwd=ROOT,
-        env=env,
-    )
+    server = subprocess.Popen(webserver.command(args, port), cwd=ROOT, env=env)
+    worker_cmd = ["nice", "-n", "19", PY, "manage.py", "db_worker", "--queue-name", "*"]
+    worker_cmd.append("--no-reload")
+    worker = subprocess.Popen(["sleep", "0"]) if args.worker_after_spike else None
+    if worker is None:
+        worker = subprocess.Popen(worker_cmd, cwd=ROOT, env=env)
     try:
         wait_for(port)
         per_client = [
@@ -269,6 +256,8 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        if args.worker_after_spike:
+            worker = subprocess.Popen(worker_cmd, cwd=ROOT, env=env)
         drained = wait_for_drain(env, timeout=args.drain_timeout)
         drain_seconds = time.perf_counter() - started
     finally:
@@ -299,7 +288,7 @@ def main() -> int:
     rate = len(latencies) / elapsed if elapsed else 0.0
     ok = drained and stored == accepted == len(latencies)
     print(
-        f"RSVP spike: {len(latencies)} POSTs, {args.workers} gunicorn workers, "
+        f"RSVP spike: {len(latencies)} POSTs, {webserver.describe(args)}, "
         f"{args.clients}x{args.threads} client connections, {args.events} events, PostgreSQL"
     )
     print(f"  throughput      {rate:8.0f} RSVPs/s over {elapsed:.1f} s")
