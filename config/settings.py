@@ -267,6 +267,12 @@ BLOC_EVENTS_CONFLICT_MILES = env.float("BLOC_EVENTS_CONFLICT_MILES", default=1.0
 BLOC_EVENTS_CONFLICT_HOURS = env.float("BLOC_EVENTS_CONFLICT_HOURS", default=3.0)
 # Days a chapter has to follow up a first-time volunteer.
 BLOC_EVENTS_FOLLOW_UP_DAYS = env.int("BLOC_EVENTS_FOLLOW_UP_DAYS", default=7)
+# Per-client limits on public forms (django-ratelimit, counted in the default cache; "" turns a
+# limit off). Behind a proxy, name the header with the visitor's address (e.g. HTTP_X_REAL_IP).
+BLOC_RATE_PUBLIC_RSVP = env.str("BLOC_RATE_PUBLIC_RSVP", default="60/m")
+BLOC_RATE_EVENT_SUBMISSION = env.str("BLOC_RATE_EVENT_SUBMISSION", default="10/h")
+BLOC_RATE_PLEDGE_SIGN = env.str("BLOC_RATE_PLEDGE_SIGN", default="60/m")
+RATELIMIT_IP_META_KEY = env.str("BLOC_CLIENT_IP_HEADER", default="") or None
 # Seconds the public RSVP form keeps an event and its shifts in the cache (0: never).
 BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = env.int("BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", default=10)
 # Map tiles (public tiles need internet; the event list works without them). Empty: no tiles.

@@ -19,6 +19,7 @@ from twilio.request_validator import RequestValidator
 
 from bloc.comms import audit, delivery, permissions, selectors, services
 from bloc.comms.forms import AudienceForm, BroadcastForm, PledgeSignForm
+from bloc.core import ratelimit
 from bloc.people.models import Person
 
 SAMPLE_SIZE = 10
@@ -207,6 +208,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def pledge_sign(request: HttpRequest, slug: str) -> HttpResponse:
+    if ratelimit.over_limit(request, group="comms.pledge", setting="BLOC_RATE_PLEDGE_SIGN"):
+        return ratelimit.too_many(request)
     pledge = selectors.open_pledge(slug)
     referrer = (request.POST.get("ref") or request.GET.get("ref") or "")[:64]
     form = PledgeSignForm(request.POST or None)

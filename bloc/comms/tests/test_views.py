@@ -254,3 +254,29 @@ def test_the_twilio_sender_classifies_provider_answers_without_network(settings)
     results = sender.send(messages)
     assert [r.outcome for r in results] == [Outcome.ACCEPTED, Outcome.TEMPORARY, Outcome.PERMANENT]
     assert results[0].provider_id == "SM123" and not sender.supports_idempotency
+
+
+def test_pledge_signatures_over_the_per_client_limit_get_429(client, entity, settings):
+    settings.BLOC_RATE_PLEDGE_SIGN = "1/m"
+    pledge = services.create_pledge(
+        actor=None,
+        slug="limit-test",
+        title="Fictional limit pledge",
+        statement="I pledge.",
+        goal=10,
+        legal_entity=entity,
+        next_ask_text="",
+        next_ask_url="",
+    )
+    url = reverse("comms:pledge-sign", args=[pledge.slug])
+    form = {
+        "first_name": "Ona",
+        "last_name": "Example",
+        "email": "ona@example.org",
+        "zip_code": "60601",
+        "phone": "",
+    }
+    assert client.post(url, form).status_code == 302
+    again = client.post(url, {**form, "email": "ona2@example.org"})
+    assert again.status_code == 429
+    assert Signature.objects.filter(pledge=pledge).count() == 1

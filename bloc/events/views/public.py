@@ -18,6 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
+from bloc.core import ratelimit
 from bloc.events import forms, selectors, services
 from bloc.events.models import Event
 
@@ -198,6 +199,8 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
+    if ratelimit.over_limit(request, group="events.rsvp", setting="BLOC_RATE_PUBLIC_RSVP"):
+        return ratelimit.too_many(request)
     event, slots = selectors.event_for_rsvp_form(slug)
     form = forms.RSVPForm(request.POST, slots=slots)
     if not event.is_open_for_rsvp:
@@ -290,6 +293,8 @@ def leaflet_asset(request: HttpRequest, name: str) -> FileResponse:
 
 def event_submit(request: HttpRequest) -> HttpResponse:
     initial = {"day": request.GET.get("day")} if request.GET.get("day") else None
+    if ratelimit.over_limit(request, group="events.submit", setting="BLOC_RATE_EVENT_SUBMISSION"):
+        return ratelimit.too_many(request)
     form = forms.SubmitEventForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
