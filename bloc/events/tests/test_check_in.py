@@ -256,3 +256,14 @@ def test_scan_mode_for_an_event_waiting_for_changes_goes_back_to_host_tools(
     response = client.get(reverse("events:host-scan", args=[token]))
     assert response.status_code == 302
     assert response["Location"] == reverse("events:host-tools", args=[token])
+
+
+def test_plain_text_email_is_not_html_escaped(personas, django_capture_on_commit_callbacks):
+    event, _ = builders.approved_event(personas.admin, title="Bread & Roses rally")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _rsvp(event)
+    [message] = mail.outbox
+    assert "Bread & Roses rally" in message.body and "&amp;" not in message.body
+    [(html, _mimetype)] = message.alternatives
+    assert "Bread &amp; Roses rally" in html, "the HTML part stays escaped"
