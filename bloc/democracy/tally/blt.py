@@ -292,7 +292,7 @@ class _Parser:
 
 _BOM = b"\xef\xbb\xbf"
 _HEAD_BYTES = 1 << 16  #: the header (counts, withdrawn, options) must fit in this prefix
-_CHUNK_BYTES = 1 << 23  #: ballot bytes parsed per numpy pass
+_CHUNK_BYTES = 1 << 18  #: ballot bytes parsed per numpy pass (small: reuses freed memory)
 _MAX_DIGITS = 18  #: longer numbers could overflow int64: left to the careful parser
 _DIGIT, _BLANK, _CR, _LF = 1, 2, 3, 4
 _CLASS = np.zeros(256, dtype=np.uint8)  # 0: a byte the fast reader does not accept
