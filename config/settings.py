@@ -273,6 +273,10 @@ BLOC_RATE_PUBLIC_RSVP = env.str("BLOC_RATE_PUBLIC_RSVP", default="60/m")
 BLOC_RATE_EVENT_SUBMISSION = env.str("BLOC_RATE_EVENT_SUBMISSION", default="10/h")
 BLOC_RATE_PLEDGE_SIGN = env.str("BLOC_RATE_PLEDGE_SIGN", default="60/m")
 RATELIMIT_IP_META_KEY = env.str("BLOC_CLIENT_IP_HEADER", default="") or None
+# Seconds the vote-by-code page keeps an open ballot in the cache (0: never); casting re-checks.
+BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS = env.int(
+    "BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS", default=5
+)
 # Seconds the public RSVP form keeps an event and its shifts in the cache (0: never).
 BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = env.int("BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", default=10)
 # Map tiles (public tiles need internet; the event list works without them). Empty: no tiles.

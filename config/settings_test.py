@@ -23,3 +23,4 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 BLOC_STAFF_MFA_REQUIRED = False
 # Tests change events between requests; the RSVP form's short cache has its own test.
 BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = 0
+BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS = 0

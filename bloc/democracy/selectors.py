@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -80,11 +82,25 @@ def published_ballot_for(actor: Any, pk: Any) -> Ballot:
 
 
 def ballot_open_for_codes(pk: Any) -> Ballot:
-    """Open ballots accept personal codes from anyone who holds one; nothing else is shown."""
+    """Open ballots accept personal codes from anyone who holds one; nothing else is shown.
+
+    Cached for a few seconds (``BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS``): a referendum's vote
+    page is hit by thousands of voters at once. The cast itself re-reads status and window under
+    lock (:func:`ballot_window_for_cast`), so a ballot closed meanwhile refuses the vote."""
     try:
-        return Ballot.objects.get(pk=int(pk), status=Ballot.Status.OPEN)
-    except (Ballot.DoesNotExist, ValueError, TypeError):
+        key = int(pk)
+    except (ValueError, TypeError):
         raise Http404("No such ballot.") from None
+    seconds = int(getattr(settings, "BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS", 5))
+    ballot = cache.get(f"democracy:open-ballot:{key}") if seconds else None
+    if ballot is None:
+        try:
+            ballot = Ballot.objects.get(pk=key, status=Ballot.Status.OPEN)
+        except Ballot.DoesNotExist:
+            raise Http404("No such ballot.") from None
+        if seconds:
+            cache.set(f"democracy:open-ballot:{key}", ballot, timeout=seconds)
+    return ballot
 
 
 _LABELS: dict[tuple[int, datetime], tuple[str, ...]] = {}

@@ -81,3 +81,28 @@ def test_only_those_who_run_the_ballot_issue_codes(personas):
     with pytest.raises(PermissionDenied):
         services.issue_voting_codes(actor=personas.organizer_a, ballot=ballot)
     assert not VotingCode.objects.exists()
+
+
+def test_the_vote_page_caches_the_open_ballot_but_a_closed_ballot_refuses_the_cast(
+    client, personas, settings, django_assert_num_queries
+):
+    from bloc.democracy.models import Ballot
+
+    settings.BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS = 5
+    ballot, _ = opened()
+    _no_email(personas.person_member_a)
+    ((_entry, code),) = [
+        pair
+        for pair in services.issue_voting_codes(actor=None, ballot=ballot)
+        if pair[0].person_id == personas.person_member_a.pk
+    ]
+    url = reverse("democracy:ballot-vote-by-code", args=[ballot.pk])
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200, "served from the cache"
+    Ballot.objects.filter(pk=ballot.pk).update(status=Ballot.Status.CLOSED)
+
+    refused = client.post(url, {"code": code, "choice": str(YES)})
+
+    assert "not open for voting now" in refused.content.decode()
+    assert not SealedBallot.objects.filter(ballot=ballot).exists()
