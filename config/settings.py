@@ -228,6 +228,12 @@ ANYMAIL = {
     for key, value in env.ENVIRON.items()
     if key.startswith("ANYMAIL_")
 }
+# Whose webhooks to mount (config/urls.py): by default the ESP of EMAIL_BACKEND
+# (anymail.backends.<esp>.EmailBackend).
+BLOC_EMAIL_WEBHOOK_ESP = env.str(
+    "BLOC_EMAIL_WEBHOOK_ESP",
+    default=EMAIL_BACKEND.split(".")[2] if EMAIL_BACKEND.startswith("anymail.backends.") else "",
+)
 
 # --- Static files, i18n -----------------------------------------------------------------------
 MEDIA_ROOT = VAR_DIR / "media"

@@ -145,4 +145,14 @@ ROWS = [
         lambda p: reverse("comms:email-events-webhook"),
         expect(anon=405, **POST_ONLY),
     ),
+    *(
+        Row(
+            f"anymail:postmark_{kind}_webhook",
+            lambda p, kind=kind: reverse(f"anymail:postmark_{kind}_webhook"),
+            expect(anon=400, **{p: 400 for p in EVERYONE}),
+            method="post",
+            note="ESP webhook: basic-auth secret only; no session helps",
+        )
+        for kind in ("tracking", "inbound")
+    ),
 ]

@@ -280,3 +280,32 @@ def test_pledge_signatures_over_the_per_client_limit_get_429(client, entity, set
     again = client.post(url, {**form, "email": "ona2@example.org"})
     assert again.status_code == 429
     assert Signature.objects.filter(pledge=pledge).count() == 1
+
+
+def test_a_bounce_posted_by_the_esp_with_the_webhook_secret_suppresses_the_address(client):
+    """config/urls.py mounts the configured ESP's anymail webhooks when a secret is set."""
+    import base64
+    import json
+
+    url = reverse("anymail:postmark_tracking_webhook")
+    bounce = {
+        "RecordType": "Bounce",
+        "Type": "HardBounce",
+        "TypeCode": 1,
+        "Email": "gone@example.org",
+        "BouncedAt": "2026-11-27T10:00:00Z",
+        "MessageID": "fictional-1",
+    }
+    forged = client.post(url, json.dumps(bounce), content_type="application/json")
+    assert forged.status_code == 400
+    assert not Suppression.objects.filter(address="gone@example.org").exists()
+
+    secret = base64.b64encode(b"bloc-test:webhook-secret-2026").decode()
+    response = client.post(
+        url,
+        json.dumps(bounce),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Basic {secret}",
+    )
+    assert response.status_code == 200
+    assert Suppression.objects.filter(address="gone@example.org", reason="bounce").exists()
