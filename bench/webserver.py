@@ -1,4 +1,5 @@
-"""The WSGI servers the HTTP benchmarks run Bloc under, bound to 127.0.0.1 only.
+"""The WSGI servers the HTTP benchmarks run Bloc under, bound to 127.0.0.1 only, and the
+helpers those benchmarks share (a fresh PostgreSQL database, a free port, percentiles).
 
 gunicorn is the default (docs/operations.md); granian (a Rust HTTP server, `pip install
 granian`, see bench/web-requirements.txt) is measured beside it because its HTTP handling costs
@@ -6,6 +7,10 @@ less CPU per request, which matters on a 2-core machine where the server, Postgr
 load generator share the cores."""
 
 import argparse
+import http.client
+import os
+import socket
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,3 +44,42 @@ def describe(args: argparse.Namespace) -> str:
     if args.server == "granian":
         return f"granian {args.workers} workers x {args.worker_threads} threads"
     return f"gunicorn {args.workers} {args.worker_class} workers x {args.worker_threads} threads"
+
+
+def pg_url(name: str) -> str:
+    base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+    return f"{base.rstrip('/')}/{name}"
+
+
+def fresh_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_url("postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(port: int, path: str, timeout: float = 60) -> None:
+    """Until ``path`` answers 200 on 127.0.0.1:``port``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("the server did not come up")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0

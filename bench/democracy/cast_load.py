@@ -28,7 +28,6 @@ import random
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -52,39 +51,6 @@ pk = int(sys.argv[1])
 print(SealedBallot.objects.filter(ballot_id=pk).count(),
       Participation.objects.filter(roll_entry__ballot_id=pk).count())
 """
-
-
-def pg_url(name: str) -> str:
-    base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    return f"{base.rstrip('/')}/{name}"
-
-
-def fresh_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(pg_url("postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(port: int, path: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", path)
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("the server did not come up")
 
 
 def work_lists(codes: list[str], duplicates: float, threads: int) -> list[list[str]]:
@@ -161,11 +127,6 @@ def client_process(args: tuple) -> dict:
     return {"latencies": latencies, "receipts": receipts, "outcomes": outcomes}
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--voters", type=int, default=4000)
@@ -179,10 +140,10 @@ def main() -> int:
     if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode != 0:
         print("PostgreSQL is not reachable at 127.0.0.1: skipped")
         return 0
-    fresh_database(args.database)
+    webserver.fresh_database(args.database)
     env = {
         **os.environ,
-        "DATABASE_URL": pg_url(args.database),
+        "DATABASE_URL": webserver.pg_url(args.database),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-" + secrets.token_hex(24),
@@ -216,10 +177,10 @@ def main() -> int:
     lists = work_lists(codes, args.duplicates, args.clients * args.threads)
     per_client = [lists[c :: args.clients] for c in range(args.clients)]
 
-    port = free_port()
+    port = webserver.free_port()
     server = subprocess.Popen(webserver.command(args, port), cwd=ROOT, env=env)
     try:
-        wait_for(port, f"/democracy/ballots/{ballot}/vote/")
+        webserver.wait_for(port, f"/democracy/ballots/{ballot}/vote/")
         started = time.perf_counter()
         with multiprocessing.Pool(args.clients) as pool:
             results = pool.map(
@@ -249,7 +210,7 @@ def main() -> int:
     voted = len(set(receipts))
     double = (len(receipts) - voted) + max(0, stored - voted) + max(0, participations - voted)
     rate = stored / elapsed if elapsed else 0.0
-    p50, p95, p99 = (percentile(latencies, q) * 1000 for q in (0.5, 0.95, 0.99))
+    p50, p95, p99 = (webserver.percentile(latencies, q) * 1000 for q in (0.5, 0.95, 0.99))
     print(
         f"Cast load: {len(latencies)} POSTs ({len(codes)} voters, "
         f"{len(latencies) - len(codes)} simultaneous duplicates), {webserver.describe(args)}, "

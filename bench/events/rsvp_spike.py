@@ -27,7 +27,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -62,38 +61,6 @@ for i in range(int(sys.argv[1])):
     slugs.append(event.slug)
 print(json.dumps(slugs))
 """
-
-
-def pg_url(name: str) -> str:
-    base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    return f"{base.rstrip('/')}/{name}"
-
-
-def fresh_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(pg_url("postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/events/embed/")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("the server did not come up")
 
 
 def client_process(args: tuple) -> dict:
@@ -181,11 +148,6 @@ def wait_for_drain(env: dict, timeout: float) -> bool:
     return False
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rsvps", type=int, default=6000)
@@ -206,10 +168,10 @@ def main() -> int:
     if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode != 0:
         print("PostgreSQL is not reachable at 127.0.0.1: skipped")
         return 0
-    fresh_database(args.database)
+    webserver.fresh_database(args.database)
     env = {
         **os.environ,
-        "DATABASE_URL": pg_url(args.database),
+        "DATABASE_URL": webserver.pg_url(args.database),
         "DJANGO_SETTINGS_MODULE": "spike_settings",
         "PYTHONPATH": f"{ROOT / 'bench' / 'events'}:{ROOT}",
         "DJANGO_DEBUG": "0",
@@ -237,7 +199,7 @@ def main() -> int:
         text=True,
     )
     slugs = json.loads(setup.stdout.strip().splitlines()[-1])
-    port = free_port()
+    port = webserver.free_port()
     server = subprocess.Popen(webserver.command(args, port), cwd=ROOT, env=env)
     worker_cmd = ["nice", "-n", "19", PY, "manage.py", "db_worker", "--queue-name", "*"]
     worker_cmd.append("--no-reload")
@@ -245,7 +207,7 @@ def main() -> int:
     if worker is None:
         worker = subprocess.Popen(worker_cmd, cwd=ROOT, env=env)
     try:
-        wait_for(port)
+        webserver.wait_for(port, "/events/embed/")
         per_client = [
             args.rsvps // args.clients + (1 if i < args.rsvps % args.clients else 0)
             for i in range(args.clients)
@@ -295,7 +257,7 @@ def main() -> int:
         f"{args.clients}x{args.threads} client connections, {args.events} events, PostgreSQL"
     )
     print(f"  throughput      {rate:8.0f} RSVPs/s over {elapsed:.1f} s")
-    p50, p95, p99 = (percentile(latencies, q) * 1000 for q in (0.5, 0.95, 0.99))
+    p50, p95, p99 = (webserver.percentile(latencies, q) * 1000 for q in (0.5, 0.95, 0.99))
     print(f"  latency (ms)    p50 {p50:.0f}  p95 {p95:.0f}  p99 {p99:.0f}")
     print(f"  HTTP statuses   {dict(sorted(statuses.items()))} (202: stored, being recorded)")
     print(
