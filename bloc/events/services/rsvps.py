@@ -223,14 +223,14 @@ def schedule_intake_drain() -> None:
         _inline.drained = result.is_finished
 
 
-def process_rsvp_intake(*, limit: int | None = None) -> int:
-    """Turn pending intake rows into RSVPs, oldest first, until none is left (or ``limit``).
+def process_rsvp_intake() -> int:
+    """Turn pending intake rows into RSVPs, oldest first, until none is left.
 
     Rows are claimed with SKIP LOCKED, so several drains can run side by side. Each row is its
     own savepoint: a refused row (event cancelled, shift over, bad phone number) records why and
     the rest go on. Returns how many rows were processed."""
     done = 0
-    while limit is None or done < limit:
+    while True:
         with transaction.atomic():
             batch = list(
                 RSVPIntake.objects.select_for_update(skip_locked=True, of=("self",))
