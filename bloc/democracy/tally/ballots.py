@@ -56,6 +56,10 @@ class Profile:
     digest: str = ""
     #: why ballots stopped before their last mark, from interpretation (overvote, skipped...)
     interpretation_notes: dict[str, int] = field(default_factory=dict)
+    #: True when ``ranks`` is known to be compact already (distinct rows, positive counts,
+    #: no trailing empty column): :meth:`compact` then has nothing to do. Readers that merge
+    #: identical ballots set it; every change of rows below says whether it still holds.
+    compacted: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.ranks.ndim != 2 or self.ranks.shape[0] != self.counts.shape[0]:
@@ -90,8 +94,10 @@ class Profile:
 
     def compact(self) -> Profile:
         """Merge identical rows (summing their counts) and drop rows with a zero count."""
+        if self.compacted:
+            return self
         ranks, counts = compact_rows(self.ranks, self.counts, self.n_candidates)
-        return replace(self, ranks=ranks, counts=counts)
+        return replace(self, ranks=ranks, counts=counts, compacted=True)
 
     def without(self, excluded: Iterable[int]) -> Profile:
         """Remove candidates from every ranking (for withdrawn or excluded candidates)."""
@@ -100,14 +106,19 @@ class Profile:
             return self
         ranks = self.ranks.copy()
         mask = np.isin(ranks, np.asarray(drop, dtype=np.int32))
+        if not mask.any():
+            return self
         ranks[mask] = NONE
-        return replace(self, ranks=left_justify(ranks))
+        return replace(self, ranks=left_justify(ranks), compacted=False)
 
     def nonempty(self) -> Profile:
         """Only the rows that rank at least one candidate."""
         if not self.max_rank:
             return replace(self, counts=self.counts[:0], ranks=self.ranks[:0])
         keep = self.ranks[:, 0] != NONE
+        if keep.all():
+            return self
+        # dropping rows keeps the others distinct, so a compact profile stays compact
         return replace(self, ranks=self.ranks[keep], counts=self.counts[keep])
 
     def first_preferences(self) -> IntArray:

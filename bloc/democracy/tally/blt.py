@@ -18,7 +18,9 @@ raises :class:`BallotFileError` with the line number; nothing is returned half-r
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
 
@@ -128,6 +130,7 @@ class _Parser:
             blank=blank,
             digest=self.digest,
             interpretation_notes=notes,
+            compacted=True,
         )
 
     # -- header ---------------------------------------------------------------------------
@@ -293,6 +296,7 @@ class _Parser:
 _BOM = b"\xef\xbb\xbf"
 _HEAD_BYTES = 1 << 16  #: the header (counts, withdrawn, options) must fit in this prefix
 _CHUNK_BYTES = 1 << 18  #: ballot bytes parsed per numpy pass (small: reuses freed memory)
+_THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 _MAX_DIGITS = 18  #: longer numbers could overflow int64: left to the careful parser
 _DIGIT, _BLANK, _CR, _LF = 1, 2, 3, 4
 _CLASS = np.zeros(256, dtype=np.uint8)  # 0: a byte the fast reader does not accept
@@ -329,28 +333,40 @@ def _parse_fast(raw: bytes, path: str | None, digest: str) -> Profile | None:
     except (UnicodeDecodeError, BallotFileError):
         return None
     keyed = n_cand * np.log2(n_cand + 1) < 62  # a whole ranking fits one int64 key
-    parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
-    rows: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]] = []
+    bounds = []
     at = start
     while at < end:
         stop = end if end - at <= _CHUNK_BYTES else raw.rfind(b"\n", at, at + _CHUNK_BYTES) + 1
         if stop <= at:  # one line longer than a chunk
             stop = raw.find(b"\n", at, end) + 1
-        tokens = _parse_chunk(raw[at:stop])
-        if tokens is None:
-            return None
-        if keyed:
-            got = _chunk_keys(*tokens, n_cand)
-            if got is None:
-                return None
-            parts.append(got)
-        else:
-            got_rows = _chunk_rows(*tokens, n_cand)
-            if got_rows is None:
-                return None
-            rows.append(got_rows)
+        bounds.append((at, stop))
         at = stop
-    merged = _merge_keys(parts, n_cand) if keyed else _merge_rows(rows, n_cand)
+    widest = max((hi - lo for lo, hi in bounds), default=0)
+
+    def read_chunks(spans: list[tuple[int, int]]) -> list[tuple[np.ndarray, np.ndarray] | None]:
+        work = _Workspace(widest)  # one per thread, reused by each of its chunks
+        out: list[tuple[np.ndarray, np.ndarray] | None] = []
+        for lo, hi in spans:
+            tokens = _parse_chunk(raw[lo:hi], work)
+            if tokens is None:
+                return [None]
+            out.append(
+                _chunk_keys(*tokens, n_cand, work) if keyed else _chunk_rows(*tokens, n_cand)
+            )
+        return out
+
+    # numpy releases the GIL inside its loops, so the chunks can be read on each core at once
+    threads = min(_THREADS, len(bounds))
+    if threads > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            shares = list(pool.map(read_chunks, [bounds[k::threads] for k in range(threads)]))
+        chunks = [c for share in shares for c in share]
+    else:
+        chunks = read_chunks(bounds)
+    if any(c is None for c in chunks):
+        return None
+    parts = [c for c in chunks if c is not None]
+    merged = _merge_keys(parts, n_cand) if keyed else _merge_rows(parts, n_cand)
     if merged is None:
         return None
     ranks, counts = merged
@@ -366,43 +382,70 @@ def _parse_fast(raw: bytes, path: str | None, digest: str) -> Profile | None:
 
 
 def _find_end_line(raw: bytes, start: int) -> tuple[int, int] | None:
-    """Byte offsets of the "0" line that ends the ballots and of the line after it, looking
-    only at lines that start with "0" (an indented end line is caught by the chunk check,
-    which declines one-token lines)."""
+    """Byte offsets of the "0" line that ends the ballots and of the line after it.
+
+    Searched from the end of the file, where the names are, so the ballots are not scanned
+    twice: the last line holding only "0" that is followed by a quoted name. Should the
+    ballots hold an earlier "0" line (or an indented one), the chunk check declines it (it
+    refuses one-token lines), and the careful parser reads the file."""
     if start == 0 or raw[start - 1 : start] != b"\n":
         return None
-    at = start - 1
+    at = len(raw)
     while True:
-        hit = raw.find(b"\n0", at)
+        hit = raw.rfind(b"\n0", start - 1, at)
         if hit < 0:
             return None
         eol = raw.find(b"\n", hit + 2)
         rest = raw[hit + 2 : eol if eol >= 0 else len(raw)]
-        if not rest.strip(b" \t\r"):
-            return hit + 1, eol + 1 if eol >= 0 else len(raw)
-        at = hit + 2
+        if not rest.strip(b" \t\r") and raw[eol + 1 :].lstrip()[:1] == b'"' and eol >= 0:
+            return hit + 1, eol + 1
+        at = hit + 1
+
+
+class _Workspace:
+    """Scratch arrays for reading chunks of up to ``size`` bytes, reused chunk after chunk:
+    fresh memory costs a page fault per page, which would cost more than the reading."""
+
+    def __init__(self, size: int) -> None:
+        tokens = size // 2 + 1  # a token is at least one byte and a separator
+        self.digit = np.empty(size + 1, dtype=bool)
+        self.edge = np.empty(size, dtype=bool)
+        self.byte = np.empty(tokens, dtype=np.uint8)
+        self.index = np.empty(tokens, dtype=np.intp)
+        self.value = np.empty(tokens, dtype=np.int64)
+        self.flag = np.empty(tokens, dtype=bool)
+        self.first = np.empty(tokens, dtype=bool)
 
 
 def _parse_chunk(
-    buf: bytes,
+    buf: bytes, work: _Workspace
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.intp]] | None:
     """Whole ballot lines (ending in \\n) to ``(values, first, line_starts)``: every number in
-    the chunk, whether it opens its line, and the index of each line's multiplier. Checks the
-    line shape ``m c1 ... 0``; candidate ranges are checked by the caller. None: decline."""
-    if buf.translate(None, b"0123456789 \t\r\n") or buf.count(b"\r") != buf.count(b"\r\n"):
+    the chunk, whether it opens its line, and the index of each line's multiplier (the first
+    two are views of ``work``, valid until its next chunk). Checks the line shape
+    ``m c1 ... 0``; candidate ranges are checked by the caller. None: decline."""
+    if buf.translate(None, b"0123456789 \t\r\n"):
+        return None
+    if b"\r" in buf and buf.count(b"\r") != buf.count(b"\r\n"):
         return None
     a = np.frombuffer(buf, dtype=np.uint8)
-    digit = np.empty(a.size + 1, dtype=bool)  # digit[i + 1]: byte i is a digit
+    digit = work.digit[: a.size + 1]  # digit[i + 1]: byte i is a digit
     digit[0] = False
     np.greater_equal(a, ord("0"), out=digit[1:])  # the only accepted bytes >= "0" are digits
-    starts = np.flatnonzero(digit[1:] > digit[:-1])
+    edge = work.edge[: a.size]
+    np.greater(digit[1:], digit[:-1], out=edge)
+    starts = np.flatnonzero(edge)
     n_tok = starts.size
     if n_tok == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.intp)
-    val = a[starts].astype(np.int64) - 48
-    single = np.ones(n_tok, dtype=bool)
-    live = np.flatnonzero(digit[starts + 2])  # tokens with a second digit (buf ends in \\n)
-    single[live] = False
+    byte, index = work.byte[:n_tok], work.index[:n_tok]
+    val = work.value[:n_tok]
+    np.take(a, starts, out=byte, mode="clip")
+    np.subtract(byte, ord("0"), out=val)
+    more = work.flag[:n_tok]  # the token has a second digit (buf ends in \\n)
+    np.add(starts, 2, out=index)
+    np.take(digit, index, out=more, mode="clip")
+    live = np.flatnonzero(more)
     k = 1
     while live.size:
         if k >= _MAX_DIGITS:
@@ -414,9 +457,11 @@ def _parse_chunk(
     # A token opens its line when a line break precedes it. An indented line is then
     # taken as part of the line before, whose closing 0 falls mid-line: the zero count
     # below declines it, and the careful parser reads the file.
-    first = np.empty(n_tok, dtype=bool)
+    first = work.first[:n_tok]
     first[0] = True
-    np.equal(a[starts[1:] - 1], 10, out=first[1:])
+    np.subtract(starts[1:], 1, out=index[1:])
+    np.take(a, index[1:], out=byte[1:], mode="clip")
+    np.equal(byte[1:], 10, out=first[1:])
     f_idx = np.flatnonzero(first)
     l_idx = np.empty_like(f_idx)
     l_idx[:-1] = f_idx[1:] - 1
@@ -424,10 +469,13 @@ def _parse_chunk(
     if (
         np.any(l_idx - f_idx < 1)  # a one-token line: the end line indented, or a mistake
         or np.any(val[l_idx] != 0)
-        or not single[l_idx].all()  # the closing token is "0", not "00"
+        or more[l_idx].any()  # the closing token is "0", not "00"
         or np.any(val[f_idx] <= 0)
-        or np.count_nonzero(val == 0) != f_idx.size  # 0 only closes a line
     ):
+        return None
+    zero = work.flag[:n_tok]
+    np.equal(val, 0, out=zero)
+    if np.count_nonzero(zero) != f_idx.size:  # 0 only closes a line
         return None
     return val, first, f_idx
 
@@ -437,6 +485,7 @@ def _chunk_keys(
     first: npt.NDArray[np.bool_],
     f_idx: npt.NDArray[np.intp],
     n_cand: int,
+    work: _Workspace,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
     """One base-(n+1) key per ballot line (first preference most significant), and its
     multiplier. None if a mark is out of range or a line has more marks than candidates."""
@@ -450,13 +499,20 @@ def _chunk_keys(
     # Horner over rank positions: the j-th mark of a line is token f_idx + j; past the last
     # mark the index stops at the closing 0, which adds nothing.
     base = n_cand + 1
-    l_idx = np.empty_like(f_idx)
-    l_idx[:-1] = f_idx[1:] - 1
+    lines = f_idx.size
+    l_idx = work.index[:lines]  # the index of each line's closing 0
+    l_idx[:-1] = f_idx[1:]
+    l_idx[:-1] -= 1
     l_idx[-1] = val.size - 1
-    key = np.zeros(f_idx.size, dtype=np.int64)
+    at = np.empty(lines, dtype=np.intp)
+    mark = np.empty(lines, dtype=np.int64)
+    key = np.zeros(lines, dtype=np.int64)
     for j in range(1, longest + 1):
+        np.add(f_idx, j, out=at)
+        np.minimum(at, l_idx, out=at)
+        np.take(val, at, out=mark, mode="clip")
         key *= base
-        key += val[np.minimum(f_idx + j, l_idx)]
+        key += mark
     key *= base ** (n_cand - longest)
     return key, val[f_idx]
 
@@ -500,15 +556,37 @@ def _merge_keys(
         uniq, inverse = np.unique(key, return_inverse=True)
         counts = np.zeros(uniq.size, dtype=np.int64)
         np.add.at(counts, inverse, mult)
+    # Decode the keys a digit (rank) at a time, last rank first, into one contiguous row per
+    # rank; int32 arithmetic on groups of digits that fit it. Each candidate also gets one bit:
+    # a row's marks are distinct exactly when adding their bits gives the same as or-ing them
+    # (a repeated bit carries into another), which finds any ballot ranking someone twice.
     base = n_cand + 1
-    ranks = np.empty((uniq.size, n_cand), dtype=np.int32)
+    digits = np.empty((n_cand, uniq.size), dtype=np.int32)
+    per_group = max(1, int(31 // np.log2(base)))
     rest = uniq
-    for j in range(n_cand - 1, -1, -1):
-        rest, digit = np.divmod(rest, base)
-        ranks[:, j] = digit - 1
-    used = np.flatnonzero(np.any(ranks != NONE, axis=0))
-    ranks = np.ascontiguousarray(ranks[:, : int(used[-1]) + 1 if used.size else 0])
-    return (ranks, counts) if _no_repeats(ranks) else None
+    j = n_cand
+    while j > 0:
+        size = min(per_group, j)
+        if j > size:
+            rest, group64 = np.divmod(rest, base**size)
+        else:
+            group64 = rest
+        group = group64.astype(np.int32)
+        for _ in range(size):
+            j -= 1
+            quot = group // np.int32(base)
+            digits[j] = group - quot * np.int32(base)
+            group = quot
+    bit = np.zeros(base, dtype=np.int32)
+    bit[1:] = np.left_shift(np.int32(1), np.arange(n_cand, dtype=np.int32))
+    marks = bit[digits]
+    if not np.array_equal(marks.sum(axis=0), np.bitwise_or.reduce(marks, axis=0)):
+        return None  # a ballot ranks a candidate twice
+    used = np.flatnonzero(digits.any(axis=1))
+    width = int(used[-1]) + 1 if used.size else 0
+    ranks = np.ascontiguousarray(digits[:width].T)
+    ranks -= 1
+    return ranks, counts
 
 
 def _merge_rows(

@@ -114,6 +114,7 @@ def parse_cvr(
         blank=blank,
         digest=hashlib.sha256(raw).hexdigest(),
         interpretation_notes=notes,
+        compacted=True,
     )
 
 

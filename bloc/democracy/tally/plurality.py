@@ -63,7 +63,7 @@ def count_marks(
 
 def count_plurality(profile: Profile, seats: int = 1, **kw: object) -> Result:
     """Counts each ballot's first preference (a ranked ballot is read as its first choice)."""
-    first = replace(profile, ranks=profile.ranks[:, :1])
+    first = replace(profile, ranks=profile.ranks[:, :1], compacted=False)
     return count_marks(first, seats, max_marks=1, method="plurality", **kw)  # type: ignore[arg-type]
 
 

@@ -162,4 +162,5 @@ def read_ess(
         blank=blank,
         digest="",
         interpretation_notes=notes,
+        compacted=True,
     )

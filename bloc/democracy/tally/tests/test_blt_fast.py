@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bloc.democracy.tally import blt
-from bloc.democracy.tally.ballots import Interpretation, Profile
+from bloc.democracy.tally.ballots import Interpretation, Profile, compact_rows
 from bloc.democracy.tally.errors import BallotFileError
 
 
@@ -34,6 +34,10 @@ def same(a: Profile, b: Profile) -> None:
     assert a.interpretation_notes == b.interpretation_notes
     assert a.ranks.dtype == b.ranks.dtype and a.ranks.shape == b.ranks.shape
     assert np.array_equal(a.ranks, b.ranks) and np.array_equal(a.counts, b.counts)
+    for prof in (a, b):  # both readers say the rows are compact: check that they are
+        assert prof.compacted
+        ranks, counts = compact_rows(prof.ranks, prof.counts, prof.n_candidates)
+        assert np.array_equal(ranks, prof.ranks) and np.array_equal(counts, prof.counts)
 
 
 def blt_text(n_cand: int, lines: list[str], header: str = "") -> str:

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bloc.democracy.tally.ballots import Profile, from_rankings
+from bloc.democracy.tally.ballots import Profile, compact_rows, from_rankings
 from bloc.democracy.tally.condorcet import condorcet_winner, count_schulze, pairwise
 from bloc.democracy.tally.irv import count_irv
 from bloc.democracy.tally.stv.meek import count_meek
@@ -102,3 +102,19 @@ def test_votes_are_conserved_in_every_stage(profile: Profile, seats: int) -> Non
         # Meek rounds each keep value up, so the total may exceed by a unit per paper and rank.
         excess = sum(s.votes) + s.exhausted - total * 10**meek.places
         assert -total * profile.max_rank <= excess <= total * profile.max_rank
+
+
+@SETTINGS
+@given(profiles(), st.sets(st.integers(0, 4), max_size=3))
+def test_a_profile_marked_compact_is_compact(profile: Profile, drop: set[int]) -> None:
+    """Counts skip re-merging a profile marked compact, so the mark must always be true:
+    after merging, after removing candidates (rows may then coincide) and dropping blanks."""
+    steps = [profile.compact()]
+    steps.append(steps[0].without(c for c in drop if c < profile.n_candidates))
+    steps.append(steps[1].nonempty())
+    steps.append(steps[2].compact())
+    for prof in steps:
+        if prof.compacted:
+            ranks, counts = compact_rows(prof.ranks, prof.counts, prof.n_candidates)
+            assert np.array_equal(ranks, prof.ranks) and np.array_equal(counts, prof.counts)
+    assert steps[-1].compacted and steps[-1].n_ballots == steps[1].nonempty().n_ballots
