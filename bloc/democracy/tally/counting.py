@@ -38,11 +38,15 @@ class Piles:
     """Where every distinct ballot currently sits, and at what weight."""
 
     def __init__(self, profile: Profile, scale: int) -> None:
-        self.ranks = profile.ranks
+        self.ranks = np.ascontiguousarray(profile.ranks)
         self.counts = profile.counts.astype(np.int64)
         self.n_candidates = profile.n_candidates
         n, width = self.ranks.shape
         self.width = width
+        # the rows with one more NONE column, flattened: a row's search always ends inside it
+        padded = np.full((n, width + 1), NONE, dtype=np.int32)
+        padded[:, :width] = self.ranks
+        self._flat = padded.reshape(-1)
         self.pos = np.zeros(n, dtype=np.int64)
         self.top = self.ranks[:, 0].astype(np.int64) if width else np.full(n, NONE, dtype=np.int64)
         self.weight = np.full(n, scale, dtype=np.int64)
@@ -72,16 +76,26 @@ class Piles:
         return np.flatnonzero(np.isin(self.top, candidates))
 
     def advance(self, rows: npt.NDArray[np.intp], continuing: npt.NDArray[np.bool_]) -> None:
-        """Move the given rows on to their next continuing choice (or to exhausted)."""
+        """Move the given rows on to their next continuing choice (or to exhausted): from each
+        row's current position, look one rank further only for the rows not yet placed (most
+        find a continuing candidate within a rank or two)."""
         if rows.size == 0:
             return
-        sub = self.ranks[rows]
         ok_ext = np.append(continuing, False)  # index NONE (-1) maps to the appended False
-        ok = ok_ext[sub] & (np.arange(self.width) >= self.pos[rows, None])
-        has = ok.any(axis=1)
-        first = np.argmax(ok, axis=1)
-        self.pos[rows] = np.where(has, first, self.width)
-        self.top[rows] = np.where(has, sub[np.arange(rows.size), first], NONE)
+        stays = ok_ext[self.top[rows]]  # still at a continuing candidate: nothing to do
+        pending = rows[~stays]
+        at = self.pos[pending] + 1
+        stop_ext = ok_ext.copy()
+        stop_ext[NONE] = True  # rows are left-justified: the first NONE means exhausted
+        step = self.width + 1
+        while pending.size:
+            cand = self._flat[pending * step + at]
+            stop = stop_ext[cand]
+            done, placed = pending[stop], cand[stop]
+            self.top[done] = placed
+            self.pos[done] = np.where(placed == NONE, self.width, at[stop])
+            keep = ~stop
+            pending, at = pending[keep], at[keep] + 1
 
     def move(
         self, rows: npt.NDArray[np.intp], continuing: npt.NDArray[np.bool_]
