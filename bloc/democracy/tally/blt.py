@@ -548,11 +548,16 @@ def _merge_keys(
     """Merge identical ballots by key; decode the distinct keys into rows, in the order
     :func:`compact_rows` gives (ascending key)."""
     key = np.concatenate([k for k, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
-    mult = np.concatenate([m for _, m in parts]) if parts else np.zeros(0, dtype=np.int64)
-    if bool(np.all(mult == 1)):
-        uniq, counts = np.unique(key, return_counts=True)
-        counts = counts.astype(np.int64)
+    if all(m.size == 0 or int(m.max()) == 1 for _, m in parts):
+        key.sort()  # our own array: sorted in place, then runs of equal keys are counted
+        new = np.empty(key.size, dtype=bool)
+        new[:1] = True
+        np.not_equal(key[1:], key[:-1], out=new[1:])
+        at = np.flatnonzero(new)
+        uniq = key[at]
+        counts = np.diff(np.append(at, key.size)).astype(np.int64)
     else:
+        mult = np.concatenate([m for _, m in parts])
         uniq, inverse = np.unique(key, return_inverse=True)
         counts = np.zeros(uniq.size, dtype=np.int64)
         np.add.at(counts, inverse, mult)
@@ -561,7 +566,12 @@ def _merge_keys(
     # a row's marks are distinct exactly when adding their bits gives the same as or-ing them
     # (a repeated bit carries into another), which finds any ballot ranking someone twice.
     base = n_cand + 1
+    bit = np.zeros(base, dtype=np.int32)
+    bit[1:] = np.left_shift(np.int32(1), np.arange(n_cand, dtype=np.int32))
     digits = np.empty((n_cand, uniq.size), dtype=np.int32)
+    added = np.zeros(uniq.size, dtype=np.int32)
+    ored = np.zeros(uniq.size, dtype=np.int32)
+    mark = np.empty(uniq.size, dtype=np.int32)
     per_group = max(1, int(31 // np.log2(base)))
     rest = uniq
     j = n_cand
@@ -577,10 +587,10 @@ def _merge_keys(
             quot = group // np.int32(base)
             digits[j] = group - quot * np.int32(base)
             group = quot
-    bit = np.zeros(base, dtype=np.int32)
-    bit[1:] = np.left_shift(np.int32(1), np.arange(n_cand, dtype=np.int32))
-    marks = bit[digits]
-    if not np.array_equal(marks.sum(axis=0), np.bitwise_or.reduce(marks, axis=0)):
+            np.take(bit, digits[j], out=mark, mode="clip")
+            added += mark
+            ored |= mark
+    if not np.array_equal(added, ored):
         return None  # a ballot ranks a candidate twice
     used = np.flatnonzero(digits.any(axis=1))
     width = int(used[-1]) + 1 if used.size else 0
