@@ -1,10 +1,11 @@
 """The WSGI servers the HTTP benchmarks run Bloc under, bound to 127.0.0.1 only, and the
 helpers those benchmarks share (a fresh PostgreSQL database, a free port, percentiles).
 
-gunicorn is the default (docs/operations.md); granian (a Rust HTTP server, `pip install
-granian`, see bench/web-requirements.txt) is measured beside it because its HTTP handling costs
-less CPU per request, which matters on a 2-core machine where the server, PostgreSQL and the
-load generator share the cores."""
+gunicorn is the default (docs/operations.md); granian (a Rust HTTP server) and uWSGI (C,
+Django's other documented deployment server; the `pyuwsgi` wheel) are measured beside it
+because their HTTP handling costs less CPU per request, which matters on a 2-core machine where
+the server, PostgreSQL and the load generator share the cores. Both are installed from
+bench/web-requirements.txt."""
 
 import argparse
 import http.client
@@ -18,7 +19,7 @@ BIN = ROOT / ".venv" / "bin"
 
 
 def add_arguments(parser: argparse.ArgumentParser, *, workers: int = 4, threads: int = 2) -> None:
-    parser.add_argument("--server", choices=("gunicorn", "granian"), default="gunicorn")
+    parser.add_argument("--server", choices=("gunicorn", "granian", "uwsgi"), default="gunicorn")
     parser.add_argument("--workers", type=int, default=workers)
     parser.add_argument("--worker-class", default="gthread", help="gunicorn: sync or gthread")
     parser.add_argument(
@@ -33,6 +34,14 @@ def command(args: argparse.Namespace, port: int) -> list[str]:
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
             "--blocking-threads", str(args.worker_threads), "--log-level", "warning",
         ]  # fmt: skip
+    if args.server == "uwsgi":
+        return [
+            str(BIN / "uwsgi"), "--http11-socket", f"127.0.0.1:{port}",
+            "--module", "config.wsgi:application", "--master", "--need-app",
+            "--processes", str(args.workers), "--threads", str(args.worker_threads),
+            "--thunder-lock", "--disable-logging", "--die-on-term", "--so-keepalive",
+            "--listen", "1024",
+        ]  # fmt: skip
     return [
         str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
         "--workers", str(args.workers), "--worker-class", args.worker_class,
@@ -41,8 +50,8 @@ def command(args: argparse.Namespace, port: int) -> list[str]:
 
 
 def describe(args: argparse.Namespace) -> str:
-    if args.server == "granian":
-        return f"granian {args.workers} workers x {args.worker_threads} threads"
+    if args.server in ("granian", "uwsgi"):
+        return f"{args.server} {args.workers} workers x {args.worker_threads} threads"
     return f"gunicorn {args.workers} {args.worker_class} workers x {args.worker_threads} threads"
 
 
