@@ -1,0 +1,25 @@
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bloc.core import db
+from bloc.core.models import PeriodicJobRun
+
+
+@pytest.mark.django_db
+def test_insert_writes_the_row_save_would_write():
+    started = timezone.now()
+    run = db.insert(PeriodicJobRun(name="events.rsvp_intake", last_started_at=started))
+    assert run.pk is not None and not run._state.adding
+    stored = PeriodicJobRun.objects.get(pk=run.pk)
+    assert (stored.name, stored.last_started_at) == ("events.rsvp_intake", started)
+    assert stored.last_finished_at is None and stored.last_error == ""  # the fields' defaults
+    assert db.insert(PeriodicJobRun(name="comms.sends")).pk != run.pk
+
+
+@pytest.mark.django_db
+def test_insert_keeps_the_database_constraints():
+    db.insert(PeriodicJobRun(name="once"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        db.insert(PeriodicJobRun(name="once"))
+    assert PeriodicJobRun.objects.filter(name="once").count() == 1
