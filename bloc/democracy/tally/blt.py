@@ -18,9 +18,7 @@ raises :class:`BallotFileError` with the line number; nothing is returned half-r
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
 
@@ -296,7 +294,6 @@ class _Parser:
 _BOM = b"\xef\xbb\xbf"
 _HEAD_BYTES = 1 << 16  #: the header (counts, withdrawn, options) must fit in this prefix
 _CHUNK_BYTES = 1 << 18  #: ballot bytes parsed per numpy pass (small: reuses freed memory)
-_THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 _MAX_DIGITS = 18  #: longer numbers could overflow int64: left to the careful parser
 _DIGIT, _BLANK, _CR, _LF = 1, 2, 3, 4
 _CLASS = np.zeros(256, dtype=np.uint8)  # 0: a byte the fast reader does not accept
@@ -343,26 +340,13 @@ def _parse_fast(raw: bytes, path: str | None, digest: str) -> Profile | None:
         at = stop
     widest = max((hi - lo for lo, hi in bounds), default=0)
 
-    def read_chunks(spans: list[tuple[int, int]]) -> list[tuple[np.ndarray, np.ndarray] | None]:
-        work = _Workspace(widest)  # one per thread, reused by each of its chunks
-        out: list[tuple[np.ndarray, np.ndarray] | None] = []
-        for lo, hi in spans:
-            tokens = _parse_chunk(raw[lo:hi], work)
-            if tokens is None:
-                return [None]
-            out.append(
-                _chunk_keys(*tokens, n_cand, work) if keyed else _chunk_rows(*tokens, n_cand)
-            )
-        return out
-
-    # numpy releases the GIL inside its loops, so the chunks can be read on each core at once
-    threads = min(_THREADS, len(bounds))
-    if threads > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            shares = list(pool.map(read_chunks, [bounds[k::threads] for k in range(threads)]))
-        chunks = [c for share in shares for c in share]
-    else:
-        chunks = read_chunks(bounds)
+    work = _Workspace(widest)  # scratch memory reused by every chunk
+    chunks: list[tuple[np.ndarray, np.ndarray] | None] = []
+    for lo, hi in bounds:
+        tokens = _parse_chunk(raw[lo:hi], work)
+        if tokens is None:
+            return None
+        chunks.append(_chunk_keys(*tokens, n_cand, work) if keyed else _chunk_rows(*tokens, n_cand))
     if any(c is None for c in chunks):
         return None
     parts = [c for c in chunks if c is not None]
