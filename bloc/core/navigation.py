@@ -1,5 +1,6 @@
 """Navigation by role: apps register menu entries; the layout shows those the reader may use."""
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,23 +19,22 @@ class MenuEntry:
 
 _entries: list[MenuEntry] = []
 
-#: URLs of names without arguments, by URL configuration, script prefix, name and current app.
-_reversed: dict[tuple[Any, str, str, str | None], str] = {}
-_MAX_REVERSED = 4096
+
+def cached_reverse(url_name: str, *args: str | int, current_app: str | None = None) -> str:
+    """``reverse(url_name, args=args)``, remembered for the most recent few thousand: a URL is
+    the same on every request to the same URL configuration and script prefix, and the layout
+    and menu name several on every page (reverse() showed on the public forms' CPU profile).
+    For names without arguments or whose arguments take few values (a ballot, an event), not
+    for one-off tokens. Clearing the URL caches (a test overriding ROOT_URLCONF) makes a new
+    resolver, hence new keys."""
+    return _reverse(get_resolver(get_urlconf()), get_script_prefix(), url_name, args, current_app)
 
 
-def cached_reverse(url_name: str, *, current_app: str | None = None) -> str:
-    """``reverse(url_name)`` for a URL without arguments, remembered: such a URL is the same on
-    every request to the same URL configuration and script prefix, and the layout and menu
-    name several on every page (reverse() showed on the public forms' CPU profile). Clearing
-    the URL caches (a test overriding ROOT_URLCONF) makes a new resolver, hence new keys."""
-    key = (get_resolver(get_urlconf()), get_script_prefix(), url_name, current_app)
-    url = _reversed.get(key)
-    if url is None:
-        url = reverse(url_name, current_app=current_app)
-        if len(_reversed) < _MAX_REVERSED:
-            _reversed[key] = url
-    return url
+@functools.lru_cache(maxsize=4096)
+def _reverse(
+    resolver: Any, prefix: str, url_name: str, args: tuple[str | int, ...], current_app: str | None
+) -> str:
+    return reverse(url_name, args=args, current_app=current_app)
 
 
 def register_menu(entry: MenuEntry) -> None:

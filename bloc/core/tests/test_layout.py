@@ -58,3 +58,12 @@ def test_debug_keeps_unhashed_urls(tmp_path):
     storage = _storage(tmp_path, {"css/bloc.css": "css/bloc.abc123.css"})
     assert storage.url("css/bloc.css") == "/static/css/bloc.css"
     assert storage._urls == {}
+
+
+def test_cached_url_takes_arguments():
+    assert _render("{% cached_url 'events:event-ical' 'day-one' %}") == reverse(
+        "events:event-ical", args=["day-one"]
+    )
+    assert _render("{% cached_url 'democracy:ballot-board' 7 %}") == reverse(
+        "democracy:ballot-board", args=[7]
+    )

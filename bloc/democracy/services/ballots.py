@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from bloc.accounts import selectors as roles
 from bloc.core import db
+from bloc.core.navigation import cached_reverse
 from bloc.core.tasks import send_email_on_commit
 from bloc.democracy import apportionment, audit, clock, counting, crypto, permissions, selectors
 from bloc.democracy.models import (
@@ -306,7 +307,7 @@ def _write_vote(*, entry_id: int, ballot_pk: int, ciphertext: bytes, tracker: st
 
 
 def _receipt_body(ballot: Ballot, tracker: str) -> str:
-    board = settings.SITE_URL.rstrip("/") + reverse("democracy:ballot-board", args=[ballot.pk])
+    board = settings.SITE_URL.rstrip("/") + cached_reverse("democracy:ballot-board", ballot.pk)
     return (
         f"Your ballot in “{ballot.title}” is sealed and in the ballot box.\n\n"
         f"Your tracker: {tracker}\n\n"
