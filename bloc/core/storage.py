@@ -11,8 +11,9 @@ from typing import Any
 from django.conf import settings
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
-#: Bound on remembered names (a site has a few dozen static files it names in templates).
-MAX_REMEMBERED = 1024
+#: Bound on remembered names. Only names in the manifest get a URL (others raise), and
+#: WhiteNoise asks for each hashed file once at start-up, so this is a few hundred here.
+MAX_REMEMBERED = 8192
 
 
 class StaticStorage(CompressedManifestStaticFilesStorage):
