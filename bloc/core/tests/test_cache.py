@@ -1,0 +1,30 @@
+import os
+
+import pytest
+
+from bloc.core.cache import RedisCache
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.skipif(
+        not os.environ.get("BLOC_TEST_REDIS"), reason="set BLOC_TEST_REDIS=1 with a Redis"
+    ),
+]
+
+
+@pytest.fixture
+def redis_cache():
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    cache = RedisCache(url, {"KEY_PREFIX": "bloc-test-cache"})
+    yield cache
+    cache.delete_many(["count", "thing"])
+
+
+def test_the_cache_works_as_djangos_and_keeps_one_client(redis_cache):
+    assert redis_cache.add("count", 1, 60)
+    assert not redis_cache.add("count", 5, 60)
+    assert redis_cache.incr("count") == 2
+    redis_cache.set("thing", {"a": [1, 2]}, 60)
+    assert redis_cache.get("thing") == {"a": [1, 2]}
+    client = redis_cache._cache
+    assert client.get_client() is client.get_client(write=True)
