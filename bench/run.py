@@ -15,9 +15,12 @@ def main() -> int:
     subprocess.run([PY, str(ROOT / "tally.py"), "--sizes", "100000", "1000000"], check=True)
     print("\n== people CSV import")
     subprocess.run([PY, str(ROOT / "people" / "import_people.py"), "--rows", "100000"], check=True)
-    granian = ["--server", "granian", "--workers", "2", "--worker-threads", "2"]
-    for server in ([], granian):
-        name = "granian" if server else "gunicorn"
+    servers = {
+        "gunicorn": [],
+        "granian": ["--server", "granian", "--workers", "2", "--worker-threads", "2"],
+        "uwsgi": ["--server", "uwsgi", "--workers", "4", "--worker-threads", "1"],
+    }
+    for name, server in servers.items():
         print(f"\n== events: spike of public RSVPs over HTTP ({name}, PostgreSQL)")
         spike = [PY, str(ROOT / "events" / "rsvp_spike.py"), "--rsvps", "6000", *server]
         subprocess.run(spike, check=True)

@@ -36,11 +36,10 @@ def command(args: argparse.Namespace, port: int) -> list[str]:
         ]  # fmt: skip
     if args.server == "uwsgi":
         return [
-            str(BIN / "uwsgi"), "--http11-socket", f"127.0.0.1:{port}",
+            str(BIN / "uwsgi"), "--http", f"127.0.0.1:{port}", "--http-keepalive",
             "--module", "config.wsgi:application", "--master", "--need-app",
             "--processes", str(args.workers), "--threads", str(args.worker_threads),
-            "--thunder-lock", "--disable-logging", "--die-on-term", "--so-keepalive",
-            "--listen", "1024",
+            "--thunder-lock", "--disable-logging", "--die-on-term", "--listen", "1024",
         ]  # fmt: skip
     return [
         str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
