@@ -4,6 +4,7 @@ import functools
 from typing import NamedTuple, TypeVar
 
 from django.db import connections, models
+from django.db.models import signals
 
 M = TypeVar("M", bound=models.Model)
 
@@ -17,9 +18,15 @@ class _Statement(NamedTuple):
 
 @functools.cache
 def _statement(model: type[models.Model], using: str) -> _Statement:
+    meta = model._meta
+    # What insert() skips must not matter for this model: checked once per model and process
+    # (receivers connect when the apps load, before any request).
+    if meta.parents or model.save is not models.Model.save:
+        raise TypeError(f"{meta.label} has parent tables or its own save(): use save()")
+    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        raise TypeError(f"{meta.label} has save signal receivers: use save()")
     connection = connections[using]
     quote = connection.ops.quote_name
-    meta = model._meta
     pk = meta.pk
     assert pk is not None
     generated = isinstance(pk, models.AutoField)  # also BigAutoField, SmallAutoField

@@ -23,3 +23,21 @@ def test_insert_keeps_the_database_constraints():
     with pytest.raises(IntegrityError), transaction.atomic():
         db.insert(PeriodicJobRun(name="once"))
     assert PeriodicJobRun.objects.filter(name="once").count() == 1
+
+
+def test_insert_refuses_a_model_whose_saves_are_listened_to():
+    from django.db.models.signals import post_save
+
+    from bloc.core.models import PeriodicJobRun
+
+    def receiver(**kwargs):  # pragma: no cover - never called
+        pass
+
+    db._statement.cache_clear()
+    post_save.connect(receiver, sender=PeriodicJobRun)
+    try:
+        with pytest.raises(TypeError, match="signal receivers"):
+            db.insert(PeriodicJobRun(name="never"))
+    finally:
+        post_save.disconnect(receiver, sender=PeriodicJobRun)
+        db._statement.cache_clear()
