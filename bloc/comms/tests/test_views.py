@@ -145,16 +145,26 @@ def test_anymail_tracking_events_use_the_same_path():
     assert Suppression.objects.filter(address="x@example.org", reason="bounce").exists()
 
 
-def test_signing_a_pledge_creates_a_supporter_with_consent_ladder_and_confirmation(
-    client, entity, personas, django_capture_on_commit_callbacks
-):
-    pledge = services.create_pledge(
+def _pledge(entity, *, slug, title, next_ask_text="", next_ask_url=""):
+    return services.create_pledge(
         actor=None,
-        slug="left-labor-2028",
-        title="I back a left-labor candidate in 2028",
+        slug=slug,
+        title=title,
         statement="I pledge.",
         goal=10,
         legal_entity=entity,
+        next_ask_text=next_ask_text,
+        next_ask_url=next_ask_url,
+    )
+
+
+def test_signing_a_pledge_creates_a_supporter_with_consent_ladder_and_confirmation(
+    client, entity, personas, django_capture_on_commit_callbacks
+):
+    pledge = _pledge(
+        entity,
+        slug="left-labor-2028",
+        title="I back a left-labor candidate in 2028",
         next_ask_text="RSVP to a house meeting.",
         next_ask_url="/events/",
     )
@@ -258,16 +268,7 @@ def test_the_twilio_sender_classifies_provider_answers_without_network(settings)
 
 def test_pledge_signatures_over_the_per_client_limit_get_429(client, entity, settings):
     settings.BLOC_RATE_PLEDGE_SIGN = "1/m"
-    pledge = services.create_pledge(
-        actor=None,
-        slug="limit-test",
-        title="Fictional limit pledge",
-        statement="I pledge.",
-        goal=10,
-        legal_entity=entity,
-        next_ask_text="",
-        next_ask_url="",
-    )
+    pledge = _pledge(entity, slug="limit-test", title="Fictional limit pledge")
     url = reverse("comms:pledge-sign", args=[pledge.slug])
     form = {
         "first_name": "Ona",

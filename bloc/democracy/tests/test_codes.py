@@ -21,6 +21,16 @@ def _no_email(person: Person) -> None:
     Person.objects.filter(pk=person.pk).update(email="", address_line1="1 Fictional Way")
 
 
+def _member_a_code(ballot, personas):
+    """Issue the ballot's codes; member A's roll entry and code."""
+    ((entry, code),) = [
+        pair
+        for pair in services.issue_voting_codes(actor=None, ballot=ballot)
+        if pair[0].person_id == personas.person_member_a.pk
+    ]
+    return entry, code
+
+
 def test_codes_are_emailed_or_printed_and_stored_only_as_hashes(
     client, personas, django_capture_on_commit_callbacks
 ):
@@ -47,11 +57,7 @@ def test_codes_are_emailed_or_printed_and_stored_only_as_hashes(
 def test_a_code_votes_once_and_counts_as_the_members_one_vote(client, personas):
     ballot, _ = opened()
     _no_email(personas.person_member_a)
-    ((entry, code),) = [
-        pair
-        for pair in services.issue_voting_codes(actor=None, ballot=ballot)
-        if pair[0].person_id == personas.person_member_a.pk
-    ]
+    entry, code = _member_a_code(ballot, personas)
     url = reverse("democracy:ballot-vote-by-code", args=[ballot.pk])
     receipt = client.post(url, {"code": code.lower(), "choice": str(YES)})
     assert receipt.status_code == 200 and receipt.context["tracker"]
@@ -91,11 +97,7 @@ def test_the_vote_page_caches_the_open_ballot_but_a_closed_ballot_refuses_the_ca
     settings.BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS = 5
     ballot, _ = opened()
     _no_email(personas.person_member_a)
-    ((_entry, code),) = [
-        pair
-        for pair in services.issue_voting_codes(actor=None, ballot=ballot)
-        if pair[0].person_id == personas.person_member_a.pk
-    ]
+    _entry, code = _member_a_code(ballot, personas)
     url = reverse("democracy:ballot-vote-by-code", args=[ballot.pk])
     assert client.get(url).status_code == 200
     with django_assert_num_queries(0):
