@@ -338,18 +338,16 @@ def _parse_fast(raw: bytes, path: str | None, digest: str) -> Profile | None:
             stop = raw.find(b"\n", at, end) + 1
         bounds.append((at, stop))
         at = stop
-    widest = max((hi - lo for lo, hi in bounds), default=0)
-
-    work = _Workspace(widest)  # scratch memory reused by every chunk
-    chunks: list[tuple[np.ndarray, np.ndarray] | None] = []
+    work = _Workspace(max((hi - lo for lo, hi in bounds), default=0))  # reused by every chunk
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
     for lo, hi in bounds:
         tokens = _parse_chunk(raw[lo:hi], work)
-        if tokens is None:
+        got = None
+        if tokens is not None:
+            got = _chunk_keys(*tokens, n_cand, work) if keyed else _chunk_rows(*tokens, n_cand)
+        if got is None:
             return None
-        chunks.append(_chunk_keys(*tokens, n_cand, work) if keyed else _chunk_rows(*tokens, n_cand))
-    if any(c is None for c in chunks):
-        return None
-    parts = [c for c in chunks if c is not None]
+        parts.append(got)
     merged = _merge_keys(parts, n_cand) if keyed else _merge_rows(parts, n_cand)
     if merged is None:
         return None
