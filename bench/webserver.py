@@ -91,3 +91,26 @@ def wait_for(port: int, path: str, timeout: float = 60) -> None:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def machine_speed() -> float:
+    """Milliseconds for a fixed pure-Python workload (dicts, strings, sorting, JSON), the
+    median of five runs. This VM's speed varies from hour to hour (up to 1.6x seen), so the
+    HTTP benchmarks print it before and after a run: figures from runs whose speeds differ are
+    not comparable. Lower is faster."""
+    import json
+    import statistics
+
+    def work() -> int:
+        rows = [{"id": i, "name": f"member {i}", "zip": f"{i % 99999:05d}"} for i in range(20000)]
+        text = json.dumps(rows)
+        back = json.loads(text)
+        back.sort(key=lambda row: (row["zip"], row["name"]))
+        return sum(len(row["name"]) for row in back)
+
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        work()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)

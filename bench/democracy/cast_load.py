@@ -177,6 +177,7 @@ def main() -> int:
     lists = work_lists(codes, args.duplicates, args.clients * args.threads)
     per_client = [lists[c :: args.clients] for c in range(args.clients)]
 
+    speed_before = webserver.machine_speed()
     port = webserver.free_port()
     server = subprocess.Popen(webserver.command(args, port), cwd=ROOT, env=env)
     try:
@@ -192,6 +193,7 @@ def main() -> int:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
+    speed_after = webserver.machine_speed()
     latencies = [x for r in results for x in r["latencies"]]
     receipts = [code for r in results for code in r["receipts"]]
     outcomes: dict[str, int] = {}
@@ -215,6 +217,10 @@ def main() -> int:
         f"Cast load: {len(latencies)} POSTs ({len(codes)} voters, "
         f"{len(latencies) - len(codes)} simultaneous duplicates), {webserver.describe(args)}, "
         f"{args.clients}x{args.threads} client connections, PostgreSQL, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"  machine speed   {speed_before:.0f} ms before, {speed_after:.0f} ms after "
+        "(webserver.machine_speed; lower is faster)"
     )
     print(f"  throughput      {rate:8.0f} ballots/s over {elapsed:.1f} s")
     print(f"  latency (ms)    p50 {p50:.0f}  p95 {p95:.0f}  p99 {p99:.0f}")

@@ -199,6 +199,7 @@ def main() -> int:
         text=True,
     )
     slugs = json.loads(setup.stdout.strip().splitlines()[-1])
+    speed_before = webserver.machine_speed()
     port = webserver.free_port()
     server = subprocess.Popen(webserver.command(args, port), cwd=ROOT, env=env)
     worker_cmd = ["nice", "-n", "19", PY, "manage.py", "db_worker", "--queue-name", "*"]
@@ -221,6 +222,7 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        speed_after = webserver.machine_speed()
         if args.worker_after_spike:
             worker = subprocess.Popen(worker_cmd, cwd=ROOT, env=env)
         drained = wait_for_drain(env, timeout=args.drain_timeout)
@@ -255,6 +257,10 @@ def main() -> int:
     print(
         f"RSVP spike: {len(latencies)} POSTs, {webserver.describe(args)}, "
         f"{args.clients}x{args.threads} client connections, {args.events} events, PostgreSQL"
+    )
+    print(
+        f"  machine speed   {speed_before:.0f} ms before, {speed_after:.0f} ms after "
+        "(webserver.machine_speed; lower is faster)"
     )
     print(f"  throughput      {rate:8.0f} RSVPs/s over {elapsed:.1f} s")
     p50, p95, p99 = (webserver.percentile(latencies, q) * 1000 for q in (0.5, 0.95, 0.99))
