@@ -11,10 +11,15 @@ CHROMIUM = os.environ.get("BLOC_CHROMIUM", "/usr/bin/chromium")
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache; with Redis they would leak between tests."""
+    """Rate-limit counters live in the cache; with Redis they would leak between tests. The
+    web process's short memos (core.memo) are cleared too."""
+    from bloc.core.memo import clear_all
+
     cache.clear()
+    clear_all()
     yield
     cache.clear()
+    clear_all()
 
 
 @pytest.fixture

@@ -67,6 +67,21 @@ def fresh_database(name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def redis_url() -> str:
+    """The cache the benchmarks run with, as in production (docs/operations.md: per-client
+    limits shared by every web process, the drain's schedule key, the short page caches). A
+    database of its own on 127.0.0.1, emptied before each run."""
+    return os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def fresh_redis() -> str:
+    import redis
+
+    url = redis_url()
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -6,7 +6,8 @@
 1. Makes a fresh PostgreSQL database, migrates it, and runs setup_ballot.py with the same
    environment: `--voters` fictional members in good standing, an open IRV ballot with its
    roll frozen (real services), one printable personal voting code per member.
-2. Starts gunicorn or granian (`--server`, `--workers`) on 127.0.0.1 only with production settings.
+2. Starts the web server (`--server`, `--workers`) on 127.0.0.1 only with production settings,
+   Redis as the cache (a database of its own, emptied first).
 3. `--clients` processes x `--threads` keep-alive connections each fetch the public
    vote-by-code page once (CSRF cookie and token), then POST ballots (a random ranking) with
    their share of the codes as fast as they can. A `--duplicates` share of the codes is also
@@ -16,7 +17,9 @@
    every POST, and double votes: stored ballots and participations compared with the distinct
    codes that received a tracker.
 
-Not a timed test: figures depend on the machine. Needs PostgreSQL at 127.0.0.1 (BENCH_PG_URL).
+Not a timed test: figures depend on the machine, and this VM's speed varies; the machine speed
+printed before and after (webserver.machine_speed) tells runs apart. Needs PostgreSQL
+(BENCH_PG_URL) and Redis (BENCH_REDIS_URL) at 127.0.0.1.
 """
 
 import argparse
@@ -153,6 +156,7 @@ def main() -> int:
         "BLOC_STAFF_MFA_REQUIRED": "0",
         "BLOC_LOG_LEVEL": "WARNING",
         "DATABASE_CONN_MAX_AGE": "600",
+        "REDIS_URL": webserver.fresh_redis(),
     }
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run(

@@ -4,19 +4,22 @@
                                       [--clients 2] [--threads 16]
 
 1. Makes a fresh PostgreSQL database, migrates it and creates approved events (fictional).
-2. Starts gunicorn (`--workers` processes) on 127.0.0.1 only, production settings (URLs limited
-   to core, sign-in and events: spike_settings.py), the database task backend and one task
-   worker (`db_worker`, at a lower CPU priority than the web server: the drain catches up
-   after the spike), as in production. The public form stores each RSVP in the intake table
-   and answers 202; the worker's drain makes the people and RSVPs and queues the confirmations
-   (decision 0706). Email goes to Django's dummy backend: nothing leaves the machine.
+2. Starts the web server (`--server`, `--workers` processes) on 127.0.0.1 only with the
+   production settings and URL configuration, Redis as the cache (a database of its own,
+   emptied first), the database task backend and one task worker (`db_worker`, at a lower
+   CPU priority than the web server: the drain catches up after the spike), as in
+   production. The public form stores each RSVP in the intake table and answers 202; the
+   worker's drain makes the people and RSVPs and queues the confirmations (decision 0706).
+   Email goes to Django's dummy backend: nothing leaves the machine.
 3. `--clients` processes x `--threads` keep-alive connections fetch the event page once (CSRF
    cookie and token), then POST RSVPs with distinct fictional emails as fast as they can.
 4. Reports the form's RSVPs/s and p50/p95/p99 latency, then waits for the drain and reports
    when the last RSVP was made, and whether the RSVPs stored equal the RSVPs submitted
    (HTTP 201/202).
 
-Not a timed test: figures depend on the machine. Needs PostgreSQL at 127.0.0.1 (BENCH_PG_URL).
+Not a timed test: figures depend on the machine, and this VM's speed varies; the machine speed
+printed before and after (webserver.machine_speed) tells runs apart. Needs PostgreSQL
+(BENCH_PG_URL) and Redis (BENCH_REDIS_URL) at 127.0.0.1.
 """
 
 import argparse
@@ -172,8 +175,8 @@ def main() -> int:
     env = {
         **os.environ,
         "DATABASE_URL": webserver.pg_url(args.database),
-        "DJANGO_SETTINGS_MODULE": "spike_settings",
-        "PYTHONPATH": f"{ROOT / 'bench' / 'events'}:{ROOT}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-" + secrets.token_hex(24),
         "BLOC_SECURE_TLS": "0",
@@ -181,6 +184,7 @@ def main() -> int:
         "BLOC_STAFF_MFA_REQUIRED": "0",
         "BLOC_LOG_LEVEL": "WARNING",
         "DATABASE_CONN_MAX_AGE": "600",
+        "REDIS_URL": webserver.fresh_redis(),
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         # Every request comes from 127.0.0.1: the per-client limit stays on (its cost is
         # measured) but high enough for one address to send the whole spike.

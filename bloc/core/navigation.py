@@ -1,6 +1,7 @@
 """Navigation by role: apps register menu entries; the layout shows those the reader may use."""
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,21 @@ def _reverse(
     resolver: Any, prefix: str, url_name: str, args: tuple[str | int, ...], current_app: str | None
 ) -> str:
     return reverse(url_name, args=args, current_app=current_app)
+
+
+_TOKEN_MARK = "0token0mark0"
+_URL_SAFE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def token_url(url_name: str, token: str) -> str:
+    """``reverse(url_name, args=[token])`` for a one-off URL-safe token (``secrets.token_urlsafe``)
+    without reversing on every request: the pattern is reversed once with a marker in the
+    token's place (``cached_reverse``), and the token replaces the marker. Such a token is
+    the same quoted as unquoted, so the result equals reverse()'s; any other value goes
+    through reverse() itself."""
+    if not _URL_SAFE.fullmatch(token):
+        return reverse(url_name, args=[token])
+    return cached_reverse(url_name, _TOKEN_MARK).replace(_TOKEN_MARK, token, 1)
 
 
 def register_menu(entry: MenuEntry) -> None:

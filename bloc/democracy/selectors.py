@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from bloc.accounts import selectors as roles
+from bloc.core.memo import ProcessMemo
 from bloc.democracy import clock, permissions
 from bloc.democracy.models import (
     Ballot,
@@ -82,26 +82,30 @@ def published_ballot_for(actor: Any, pk: Any) -> Ballot:
     return ballot
 
 
+_OPEN_BALLOT_MEMO = ProcessMemo()
+
+
 def ballot_open_for_codes(pk: Any) -> Ballot:
     """Open ballots accept personal codes from anyone who holds one; nothing else is shown.
 
-    Cached for a few seconds (``BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS``): a referendum's vote
-    page is hit by thousands of voters at once. The cast itself re-reads status and window under
-    lock (:func:`ballot_window_for_cast`), so a ballot closed meanwhile refuses the vote."""
+    Kept in the web process for a few seconds (``BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS``,
+    core.memo): a referendum's vote page is hit by thousands of voters at once. The cast
+    itself re-reads status and window under lock (:func:`ballot_window_for_cast`), so a
+    ballot closed meanwhile refuses the vote. The ballot is shared by the process's requests:
+    read-only."""
     try:
         key = int(pk)
     except (ValueError, TypeError):
         raise Http404("No such ballot.") from None
-    seconds = int(getattr(settings, "BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS", 5))
-    ballot = cache.get(f"democracy:open-ballot:{key}") if seconds else None
-    if ballot is None:
+
+    def load() -> Ballot:
         try:
-            ballot = Ballot.objects.get(pk=key, status=Ballot.Status.OPEN)
+            return Ballot.objects.get(pk=key, status=Ballot.Status.OPEN)
         except Ballot.DoesNotExist:
             raise Http404("No such ballot.") from None
-        if seconds:
-            cache.set(f"democracy:open-ballot:{key}", ballot, timeout=seconds)
-    return ballot
+
+    seconds = int(getattr(settings, "BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS", 5))
+    return _OPEN_BALLOT_MEMO.get(key, seconds, load)
 
 
 _LABELS: dict[tuple[int, datetime], tuple[str, ...]] = {}

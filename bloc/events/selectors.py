@@ -8,13 +8,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from bloc.accounts import selectors as roles
 from bloc.core import geo
+from bloc.core.memo import ProcessMemo
 from bloc.events import permissions
 from bloc.events.models import (
     RSVP,
@@ -151,20 +151,22 @@ def event_for_public(slug: str) -> Event:
     return event
 
 
+_RSVP_FORM_MEMO = ProcessMemo()
+
+
 def event_for_rsvp_form(slug: str) -> tuple[Event, list[Timeslot]]:
-    """The event and its open shifts, for the public RSVP form's POST: cached for a few seconds
-    (``BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS``), because a spike posts to the same events again
-    and again. A change in those seconds is caught by the drain, which re-reads the event and
-    the shift under lock before it makes the RSVP (decision 0706)."""
-    seconds = int(getattr(settings, "BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", 10))
-    key = f"events:rsvp-form:{slug}"
-    found = cache.get(key) if seconds else None
-    if found is None:
+    """The event and its open shifts, for the public RSVP form's POST: kept in the web
+    process for a few seconds (``BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS``, core.memo), because a
+    spike posts to the same events again and again. A change in those seconds is caught by
+    the drain, which re-reads the event and the shift under lock before it makes the RSVP
+    (decision 0706). The event and shifts are shared by the process's requests: read-only."""
+
+    def load() -> tuple[Event, list[Timeslot]]:
         event = event_for_public(slug)
-        found = (event, list(event.timeslots.all()))
-        if seconds:
-            cache.set(key, found, timeout=seconds)
-    event, slots = found
+        return event, list(event.timeslots.all())
+
+    seconds = int(getattr(settings, "BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", 10))
+    event, slots = _RSVP_FORM_MEMO.get(slug, seconds, load)
     now = timezone.now()
     return event, [slot for slot in slots if slot.ends_at > now]
 
