@@ -11,6 +11,7 @@ A cached value is shared by the process's threads: callers treat it as read-only
 every memo between tests (``clear_all``)."""
 
 import threading
+import time
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -27,8 +28,9 @@ class ProcessMemo:
     in this process, else ``load()`` (kept for ``seconds``). ``seconds`` comes from a setting
     at each call; 0 turns the memo off."""
 
-    def __init__(self, maxsize: int = 1024) -> None:
+    def __init__(self, maxsize: int = 1024, timer: Callable[[], float] = time.monotonic) -> None:
         self._maxsize = maxsize
+        self._timer = timer
         self._lock = threading.Lock()
         self._caches: dict[float, TTLCache] = {}
         _memos.append(self)
@@ -39,7 +41,8 @@ class ProcessMemo:
         with self._lock:
             cache = self._caches.get(seconds)
             if cache is None:
-                cache = self._caches[seconds] = TTLCache(self._maxsize, ttl=seconds)
+                cache = TTLCache(self._maxsize, ttl=seconds, timer=self._timer)
+                self._caches[seconds] = cache
             found: Any = cache.get(key, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[no-any-return]
