@@ -283,6 +283,13 @@ BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS = env.int(
 )
 # Seconds the public RSVP form keeps an event and its shifts in the cache (0: never).
 BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = env.int("BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", default=10)
+# The RSVP drain yields to the public form during a spike (decision 0706): while at least
+# BLOC_EVENTS_DRAIN_YIELD_RATE RSVPs a second are arriving, it pauses
+# BLOC_EVENTS_DRAIN_YIELD_SECONDS between batches, unless the oldest waiting RSVP has waited
+# BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT seconds. A pause of 0 turns this off.
+BLOC_EVENTS_DRAIN_YIELD_RATE = env.int("BLOC_EVENTS_DRAIN_YIELD_RATE", default=100)
+BLOC_EVENTS_DRAIN_YIELD_SECONDS = env.float("BLOC_EVENTS_DRAIN_YIELD_SECONDS", default=0.5)
+BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT = env.int("BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT", default=120)
 # Map tiles (public tiles need internet; the event list works without them). Empty: no tiles.
 BLOC_MAP_TILES_URL = env.str("BLOC_MAP_TILES_URL", default="")
 BLOC_MAP_TILES_ATTRIBUTION = env.str("BLOC_MAP_TILES_ATTRIBUTION", default="")

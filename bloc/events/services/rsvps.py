@@ -3,9 +3,11 @@
 import functools
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -245,13 +247,42 @@ def process_rsvp_intake() -> int:
             for intake in batch:
                 _process_one(intake)
         done += len(batch)
-        if len(batch) < DRAIN_BATCH:
+        if len(batch) == DRAIN_BATCH:
+            _yield_to_the_form()
+        else:
             cache.delete(DRAIN_KEY)
             # Rows that arrived while the key was still held scheduled nothing: look again.
             if not RSVPIntake.objects.filter(state=RSVPIntake.State.PENDING).exists():
                 break
             cache.add(DRAIN_KEY, 1, timeout=DRAIN_KEY_SECONDS)
     return done
+
+
+_sleep = time.sleep  # tests replace it
+
+
+def _yield_to_the_form() -> bool:
+    """Between two full batches: while a spike is arriving (at least
+    ``BLOC_EVENTS_DRAIN_YIELD_RATE`` RSVPs received in the last second), pause
+    ``BLOC_EVENTS_DRAIN_YIELD_SECONDS`` so that web processes on the same machine answer the
+    spike first; the rows are safe in the intake and are made right after. The drain still
+    makes a batch between pauses, and stops pausing once the oldest waiting RSVP has waited
+    ``BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT`` seconds. Nothing is locked while it pauses. Returns
+    whether it paused."""
+    pause = float(getattr(settings, "BLOC_EVENTS_DRAIN_YIELD_SECONDS", 0))
+    rate = int(getattr(settings, "BLOC_EVENTS_DRAIN_YIELD_RATE", 0))
+    if pause <= 0 or rate <= 0:
+        return False
+    pending = RSVPIntake.objects.filter(state=RSVPIntake.State.PENDING)
+    oldest = pending.order_by("pk").values_list("received_at", flat=True).first()
+    now = timezone.now()
+    max_wait = timedelta(seconds=int(getattr(settings, "BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT", 120)))
+    if oldest is None or now - oldest >= max_wait:
+        return False
+    if pending.filter(received_at__gte=now - timedelta(seconds=1)).count() < rate:
+        return False
+    _sleep(pause)
+    return True
 
 
 def _process_one(intake: RSVPIntake) -> None:

@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -208,3 +209,74 @@ def test_a_cancelled_event_refuses_at_the_form(client, personas):
     assert response.status_code == 400
     assert "This event has been cancelled." in response.content.decode()
     assert RSVPIntake.objects.count() == 0
+
+
+def _receive(slot, count, prefix):
+    for i in range(count):
+        services.receive_rsvp(timeslot=slot, email=f"{prefix}.{i}@example.org", first_name="Sam")
+
+
+@pytest.fixture
+def pauses(settings, monkeypatch):
+    """The drain's pauses, recorded instead of slept; a spike is 20 RSVPs a second here."""
+    from bloc.events.services import rsvps
+
+    settings.BLOC_EVENTS_DRAIN_YIELD_SECONDS = 0.5
+    settings.BLOC_EVENTS_DRAIN_YIELD_RATE = 20
+    settings.BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT = 60
+    taken: list[float] = []
+    monkeypatch.setattr(rsvps, "_sleep", taken.append)
+    return taken
+
+
+def test_the_drain_pauses_between_batches_while_a_spike_arrives_and_still_makes_every_rsvp(
+    personas, pauses
+):
+    event, _ = builders.approved_event(personas.admin)
+    slot = event.timeslots.get()
+    with time_machine.travel(timezone.now(), tick=False):
+        _receive(slot, 60, "spike")
+        # Batches of 25: after the first, 35 arrived in the last second and wait (a spike:
+        # pause); after the second, 10 (no pause); the third is the last.
+        assert services.process_rsvp_intake() == 60
+
+    assert pauses == [0.5]
+    assert RSVP.objects.count() == 60
+    assert not RSVPIntake.objects.filter(state="pending").exists()
+
+
+def test_the_drain_does_not_pause_once_the_spike_is_over(personas, pauses):
+    event, _ = builders.approved_event(personas.admin)
+    slot = event.timeslots.get()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _receive(slot, 60, "over")
+    with time_machine.travel(start + timedelta(seconds=2), tick=False):
+        assert services.process_rsvp_intake() == 60
+    assert pauses == []
+
+
+@pytest.mark.parametrize(("max_wait", "expected"), [(60, []), (61, [0.5])])
+def test_the_drain_stops_pausing_once_an_rsvp_has_waited_long_enough(
+    personas, pauses, settings, max_wait, expected
+):
+    settings.BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT = max_wait
+    event, _ = builders.approved_event(personas.admin)
+    slot = event.timeslots.get()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _receive(slot, 30, "early")
+    with time_machine.travel(start + timedelta(seconds=60), tick=False):
+        _receive(slot, 30, "still-arriving")
+        # After the first batch, 5 early RSVPs have waited 60 s while 30 more arrived.
+        assert services.process_rsvp_intake() == 60
+    assert pauses == expected
+
+
+def test_the_drain_never_pauses_when_turned_off(personas, pauses, settings):
+    settings.BLOC_EVENTS_DRAIN_YIELD_SECONDS = 0
+    event, _ = builders.approved_event(personas.admin)
+    with time_machine.travel(timezone.now(), tick=False):
+        _receive(event.timeslots.get(), 60, "off")
+        assert services.process_rsvp_intake() == 60
+    assert pauses == []
