@@ -216,6 +216,16 @@ def _receive(slot, count, prefix):
         services.receive_rsvp(timeslot=slot, email=f"{prefix}.{i}@example.org", first_name="Sam")
 
 
+def _slot_with_rsvps_received(personas, count, prefix):
+    """An event's shift and the moment ``count`` RSVPs to it were received (time frozen)."""
+    event, _ = builders.approved_event(personas.admin)
+    slot = event.timeslots.get()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _receive(slot, count, prefix)
+    return slot, start
+
+
 @pytest.fixture
 def pauses(settings, monkeypatch):
     """The drain's pauses, recorded instead of slept; a spike is 20 RSVPs a second here."""
@@ -246,11 +256,7 @@ def test_the_drain_pauses_between_batches_while_a_spike_arrives_and_still_makes_
 
 
 def test_the_drain_does_not_pause_once_the_spike_is_over(personas, pauses):
-    event, _ = builders.approved_event(personas.admin)
-    slot = event.timeslots.get()
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        _receive(slot, 60, "over")
+    slot, start = _slot_with_rsvps_received(personas, 60, "over")
     with time_machine.travel(start + timedelta(seconds=2), tick=False):
         assert services.process_rsvp_intake() == 60
     assert pauses == []
@@ -261,11 +267,7 @@ def test_the_drain_stops_pausing_once_an_rsvp_has_waited_long_enough(
     personas, pauses, settings, max_wait, expected
 ):
     settings.BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT = max_wait
-    event, _ = builders.approved_event(personas.admin)
-    slot = event.timeslots.get()
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        _receive(slot, 30, "early")
+    slot, start = _slot_with_rsvps_received(personas, 30, "early")
     with time_machine.travel(start + timedelta(seconds=60), tick=False):
         _receive(slot, 30, "still-arriving")
         # After the first batch, 5 early RSVPs have waited 60 s while 30 more arrived.
