@@ -277,11 +277,11 @@ BLOC_RATE_PUBLIC_RSVP = env.str("BLOC_RATE_PUBLIC_RSVP", default="60/m")
 BLOC_RATE_EVENT_SUBMISSION = env.str("BLOC_RATE_EVENT_SUBMISSION", default="10/h")
 BLOC_RATE_PLEDGE_SIGN = env.str("BLOC_RATE_PLEDGE_SIGN", default="60/m")
 RATELIMIT_IP_META_KEY = env.str("BLOC_CLIENT_IP_HEADER", default="") or None
-# Seconds the vote-by-code page keeps an open ballot in the cache (0: never); casting re-checks.
+# Seconds each web process keeps an open ballot for the vote page (0: never); casting re-checks.
 BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS = env.int(
     "BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS", default=5
 )
-# Seconds the public RSVP form keeps an event and its shifts in the cache (0: never).
+# Seconds each web process keeps an event and its shifts for the RSVP form (0: never).
 BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = env.int("BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", default=10)
 # The RSVP drain yields to the public form during a spike (decision 0706): while at least
 # BLOC_EVENTS_DRAIN_YIELD_RATE RSVPs a second are arriving, it pauses
