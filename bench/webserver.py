@@ -78,7 +78,10 @@ def fresh_redis() -> str:
     import redis
 
     url = redis_url()
-    redis.Redis.from_url(url).flushdb()
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.ConnectionError as exc:
+        raise SystemExit(f"Redis is not reachable at {url} (BENCH_REDIS_URL): {exc}") from None
     return url
 
 
