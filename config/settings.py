@@ -284,9 +284,9 @@ BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS = env.int(
 # Seconds each web process keeps an event and its shifts for the RSVP form (0: never).
 BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = env.int("BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", default=10)
 # The RSVP drain yields to the public form during a spike (decision 0706): while at least
-# BLOC_EVENTS_DRAIN_YIELD_RATE RSVPs a second are arriving, it pauses
-# BLOC_EVENTS_DRAIN_YIELD_SECONDS between batches, unless the oldest waiting RSVP has waited
-# BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT seconds. A pause of 0 turns this off.
+# BLOC_EVENTS_DRAIN_YIELD_RATE RSVPs a second are arriving, it waits between batches, looking
+# again every BLOC_EVENTS_DRAIN_YIELD_SECONDS, until the oldest waiting RSVP has waited
+# BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT seconds. 0 seconds turns this off.
 BLOC_EVENTS_DRAIN_YIELD_RATE = env.int("BLOC_EVENTS_DRAIN_YIELD_RATE", default=100)
 BLOC_EVENTS_DRAIN_YIELD_SECONDS = env.float("BLOC_EVENTS_DRAIN_YIELD_SECONDS", default=0.5)
 BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT = env.int("BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT", default=120)

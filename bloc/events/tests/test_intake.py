@@ -226,31 +226,41 @@ def _slot_with_rsvps_received(personas, count, prefix):
     return slot, start
 
 
+class Pauses(list):
+    """The drain's pauses, recorded; each moves the frozen clock on instead of sleeping."""
+
+    traveller = None
+
+    def __call__(self, seconds):
+        self.append(seconds)
+        self.traveller.shift(seconds)
+
+
 @pytest.fixture
 def pauses(settings, monkeypatch):
-    """The drain's pauses, recorded instead of slept; a spike is 20 RSVPs a second here."""
+    """A spike is 20 RSVPs a second here; the drain looks again every 0.5 s."""
     from bloc.events.services import rsvps
 
     settings.BLOC_EVENTS_DRAIN_YIELD_SECONDS = 0.5
     settings.BLOC_EVENTS_DRAIN_YIELD_RATE = 20
     settings.BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT = 60
-    taken: list[float] = []
-    monkeypatch.setattr(rsvps, "_sleep", taken.append)
+    taken = Pauses()
+    monkeypatch.setattr(rsvps, "_sleep", taken)
     return taken
 
 
-def test_the_drain_pauses_between_batches_while_a_spike_arrives_and_still_makes_every_rsvp(
-    personas, pauses
-):
+def test_the_drain_waits_while_a_spike_arrives_and_then_makes_every_rsvp(personas, pauses):
     event, _ = builders.approved_event(personas.admin)
     slot = event.timeslots.get()
-    with time_machine.travel(timezone.now(), tick=False):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        pauses.traveller = traveller
         _receive(slot, 60, "spike")
-        # Batches of 25: after the first, 35 arrived in the last second and wait (a spike:
-        # pause); after the second, 10 (no pause); the third is the last.
+        # Batches of 25. After the first, 35 received in the last second wait: the drain
+        # looks again at +0.5 s and +1 s (still a spike), then at +1.5 s (over). After the
+        # second batch, none arrived in the last second; the third batch is the last.
         assert services.process_rsvp_intake() == 60
 
-    assert pauses == [0.5]
+    assert pauses == [0.5, 0.5, 0.5]
     assert RSVP.objects.count() == 60
     assert not RSVPIntake.objects.filter(state="pending").exists()
 
@@ -262,15 +272,17 @@ def test_the_drain_does_not_pause_once_the_spike_is_over(personas, pauses):
     assert pauses == []
 
 
-@pytest.mark.parametrize(("max_wait", "expected"), [(60, []), (61, [0.5])])
+@pytest.mark.parametrize(("max_wait", "expected"), [(60, []), (61, [0.5, 0.5])])
 def test_the_drain_stops_pausing_once_an_rsvp_has_waited_long_enough(
     personas, pauses, settings, max_wait, expected
 ):
     settings.BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT = max_wait
     slot, start = _slot_with_rsvps_received(personas, 30, "early")
-    with time_machine.travel(start + timedelta(seconds=60), tick=False):
+    with time_machine.travel(start + timedelta(seconds=60), tick=False) as traveller:
+        pauses.traveller = traveller
         _receive(slot, 30, "still-arriving")
-        # After the first batch, 5 early RSVPs have waited 60 s while 30 more arrived.
+        # After the first batch, 5 early RSVPs have waited 60 s while 30 more arrived: with
+        # a maximum of 61 s the drain waits until the early ones have waited 61 s.
         assert services.process_rsvp_intake() == 60
     assert pauses == expected
 
