@@ -69,8 +69,8 @@ def fresh_database(name: str) -> None:
 
 def redis_url() -> str:
     """The cache the benchmarks run with, as in production (docs/operations.md: per-client
-    limits shared by every web process, the drain's schedule key, the short page caches). A
-    database of its own on 127.0.0.1, emptied before each run."""
+    limits shared by every web process, the drain's schedule key). A database of its own on
+    127.0.0.1, emptied before each run."""
     return os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 

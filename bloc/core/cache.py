@@ -29,14 +29,13 @@ class RedisCacheClient(DjangoRedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
-        self._scripts: dict[int, Any] = {}
+        self._incr_script: Any = None
 
     def incr(self, key: Any, delta: int) -> int:
         client = self.get_client(key, write=True)
-        script = self._scripts.get(id(client))
-        if script is None:  # EVALSHA, loading the script on first use (redis-py's Script)
-            script = self._scripts[id(client)] = client.register_script(_INCR_IF_EXISTS)
-        value = script(keys=[key], args=[delta])
+        if self._incr_script is None:  # redis-py's Script: EVALSHA, loading it on first use
+            self._incr_script = client.register_script(_INCR_IF_EXISTS)
+        value = self._incr_script(keys=[key], args=[delta], client=client)
         if value is None:
             raise ValueError(f"Key '{key}' not found.")
         return int(value)

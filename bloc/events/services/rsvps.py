@@ -261,31 +261,27 @@ def process_rsvp_intake() -> int:
 _sleep = time.sleep  # tests replace it
 
 
-def _yield_to_the_form() -> int:
+def _yield_to_the_form() -> None:
     """Between two full batches: while a spike is arriving (at least
     ``BLOC_EVENTS_DRAIN_YIELD_RATE`` RSVPs received in the last second), wait, looking again
     every ``BLOC_EVENTS_DRAIN_YIELD_SECONDS``, so that web processes on the same machine answer
     the spike first; the rows are safe in the intake and are made right after. The drain
     stops waiting once the oldest waiting RSVP has waited ``BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT``
     seconds, so a spike delays a confirmation by that much at most. Nothing is locked while it
-    waits. Returns how many pauses it made."""
+    waits."""
     pause = float(getattr(settings, "BLOC_EVENTS_DRAIN_YIELD_SECONDS", 0))
     rate = int(getattr(settings, "BLOC_EVENTS_DRAIN_YIELD_RATE", 0))
     if pause <= 0 or rate <= 0:
-        return 0
-    max_wait = timedelta(seconds=int(getattr(settings, "BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT", 120)))
+        return
     pending = RSVPIntake.objects.filter(state=RSVPIntake.State.PENDING)
     oldest = pending.order_by("pk").values_list("received_at", flat=True).first()
-    pauses = 0
-    while oldest is not None:
-        now = timezone.now()
-        if now - oldest >= max_wait:
-            break
+    if oldest is None:
+        return
+    max_wait = timedelta(seconds=int(getattr(settings, "BLOC_EVENTS_DRAIN_YIELD_MAX_WAIT", 120)))
+    while (now := timezone.now()) - oldest < max_wait:
         if pending.filter(received_at__gte=now - timedelta(seconds=1)).count() < rate:
-            break
+            return
         _sleep(pause)
-        pauses += 1
-    return pauses
 
 
 def _process_one(intake: RSVPIntake) -> None:
