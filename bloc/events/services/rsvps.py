@@ -236,6 +236,8 @@ def process_rsvp_intake() -> int:
     own savepoint: a refused row (event cancelled, shift over, bad phone number) records why and
     the rest go on. Returns how many rows were processed."""
     done = 0
+    # A drain scheduled by the first RSVPs of a spike waits it out before its first batch too.
+    _yield_to_the_form()
     while True:
         with transaction.atomic():
             batch = list(
@@ -281,6 +283,8 @@ def _yield_to_the_form() -> None:
     while (now := timezone.now()) - oldest < max_wait:
         if pending.filter(received_at__gte=now - timedelta(seconds=1)).count() < rate:
             return
+        # Waiting drains would only wait beside this one: hold the key while this one waits.
+        cache.set(DRAIN_KEY, 1, timeout=DRAIN_KEY_SECONDS)
         _sleep(pause)
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -233,7 +234,20 @@ class Pauses(list):
 
     def __call__(self, seconds):
         self.append(seconds)
+        self.made_before.append(RSVP.objects.count())
+        self.key_held.append(cache.get(services.rsvps.DRAIN_KEY) is not None)
+        cache.delete(services.rsvps.DRAIN_KEY)  # as if it had expired: the next look sets it
         self.traveller.shift(seconds)
+
+    @property
+    def key_held(self):
+        """Whether the drain held its key (no other drain gets scheduled) at each pause."""
+        return self.__dict__.setdefault("_held", [])
+
+    @property
+    def made_before(self):
+        """How many RSVPs had been made when each pause began."""
+        return self.__dict__.setdefault("_made", [])
 
 
 @pytest.fixture
@@ -255,12 +269,14 @@ def test_the_drain_waits_while_a_spike_arrives_and_then_makes_every_rsvp(persona
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         pauses.traveller = traveller
         _receive(slot, 60, "spike")
-        # Batches of 25. After the first, 35 received in the last second wait: the drain
-        # looks again at +0.5 s and +1 s (still a spike), then at +1.5 s (over). After the
-        # second batch, none arrived in the last second; the third batch is the last.
+        # 60 received in the last second: before its first batch the drain looks again at
+        # +0.5 s and +1 s (still a spike), then at +1.5 s (over), and makes the three batches
+        # of 25 without waiting again.
         assert services.process_rsvp_intake() == 60
 
     assert pauses == [0.5, 0.5, 0.5]
+    assert pauses.made_before == [0, 0, 0], "a drain that starts in a spike waits first"
+    assert pauses.key_held == [True, True, True]
     assert RSVP.objects.count() == 60
     assert not RSVPIntake.objects.filter(state="pending").exists()
 
@@ -281,8 +297,8 @@ def test_the_drain_stops_pausing_once_an_rsvp_has_waited_long_enough(
     with time_machine.travel(start + timedelta(seconds=60), tick=False) as traveller:
         pauses.traveller = traveller
         _receive(slot, 30, "still-arriving")
-        # After the first batch, 5 early RSVPs have waited 60 s while 30 more arrived: with
-        # a maximum of 61 s the drain waits until the early ones have waited 61 s.
+        # The early RSVPs have waited 60 s while 30 more arrived: with a maximum of 61 s the
+        # drain waits until they have waited 61 s.
         assert services.process_rsvp_intake() == 60
     assert pauses == expected
 
