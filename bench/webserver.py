@@ -106,6 +106,32 @@ def wait_for(port: int, path: str, timeout: float = 60) -> None:
     raise SystemExit("the server did not come up")
 
 
+def wait_until_idle(pid: int, *, quiet: float = 1.0, timeout: float = 60) -> None:
+    """Until process ``pid`` has used almost no CPU for ``quiet`` seconds: a task worker that
+    has finished starting (imports, Django setup) and is only polling for tasks. In
+    production the worker is long running; its start-up is not part of a spike. Reads
+    /proc (Linux); elsewhere waits ``quiet`` seconds."""
+    stat = Path(f"/proc/{pid}/stat")
+
+    def cpu_ticks() -> int:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+
+    if not stat.exists():
+        time.sleep(quiet)
+        return
+    hz = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + timeout
+    last = cpu_ticks()
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = cpu_ticks()
+        if now - last <= 0.02 * hz * quiet:  # under 2% of a core
+            return
+        last = now
+    raise SystemExit(f"process {pid} was still busy after {timeout:.0f} s")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0

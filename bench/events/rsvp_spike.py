@@ -8,11 +8,17 @@
    production settings and URL configuration, Redis as the cache (a database of its own,
    emptied first), the database task backend and one task worker (`db_worker`, at a lower
    CPU priority than the web server: the drain catches up after the spike), as in
-   production. The public form stores each RSVP in the intake table and answers 202; the
-   worker's drain makes the people and RSVPs and queues the confirmations (decision 0706).
+   production. The spike starts once the worker has finished starting up. The public form
+   stores each RSVP in the intake table and answers 202; the worker's drain makes the people
+   and RSVPs and queues the confirmations (decision 0706).
    Email goes to Django's dummy backend: nothing leaves the machine.
 3. `--clients` processes x `--threads` keep-alive connections fetch the event page once (CSRF
-   cookie and token), then POST RSVPs with distinct fictional emails as fast as they can.
+   cookie and token), then POST RSVPs with distinct fictional emails as fast as they can. Each
+   RSVP comes from a visitor address of its own (a spike is many people), passed as a reverse
+   proxy would (X-Real-IP, `BLOC_CLIENT_IP_HEADER`), and the per-client limit is production's
+   default. With `--one-address` every RSVP comes from 127.0.0.1 instead, with the limit raised
+   so that one address may send the whole spike (each RSVP then costs the limit one more cache
+   call: django-ratelimit adds the key, then increments it).
 4. Reports the form's RSVPs/s and p50/p95/p99 latency, then waits for the drain and reports
    when the last RSVP was made, and whether the RSVPs stored equal the RSVPs submitted
    (HTTP 201/202).
@@ -35,6 +41,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from ipaddress import IPv4Address
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,8 +74,10 @@ print(json.dumps(slugs))
 
 
 def client_process(args: tuple) -> dict:
-    port, slugs, count, threads, seed = args
+    port, slugs, count, threads, seed, one_address = args
     per_thread = [count // threads + (1 if i < count % threads else 0) for i in range(threads)]
+    if count >= 1 << 20:
+        raise SystemExit("at most 1,048,575 RSVPs per client process")
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
@@ -84,7 +93,11 @@ def client_process(args: tuple) -> dict:
         slot = SLOT_RE.search(page).group(1)  # type: ignore[union-attr]
         mine: list[float] = []
         codes: dict[int, int] = {}
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        first_address = 0x0A000000 + (seed << 20) + sum(per_thread[:index])
         for i in range(n):
+            if not one_address:  # in 10.0.0.0/8, a distinct address for every RSVP
+                headers["X-Real-IP"] = str(IPv4Address(first_address + i))
             body = urllib.parse.urlencode(
                 {
                     "csrfmiddlewaretoken": token,
@@ -98,15 +111,7 @@ def client_process(args: tuple) -> dict:
                 }
             )
             started = time.perf_counter()
-            conn.request(
-                "POST",
-                f"/events/e/{slug}/rsvp/",
-                body=body,
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": cookie,
-                },
-            )
+            conn.request("POST", f"/events/e/{slug}/rsvp/", body=body, headers=headers)
             reply = conn.getresponse()
             reply.read()
             mine.append(time.perf_counter() - started)
@@ -161,6 +166,12 @@ def main() -> int:
     parser.add_argument("--database", default="bloc_bench_events")
     parser.add_argument("--drain-timeout", type=float, default=900)
     parser.add_argument(
+        "--one-address",
+        action="store_true",
+        help="every RSVP from 127.0.0.1 with the per-client limit raised (the default: one "
+        "visitor address per RSVP, through X-Real-IP, at production's limit)",
+    )
+    parser.add_argument(
         "--worker-after-spike",
         action="store_true",
         help="diagnostic: start the task worker only once the spike is over (the web tier's "
@@ -186,10 +197,14 @@ def main() -> int:
         "DATABASE_CONN_MAX_AGE": "600",
         "REDIS_URL": webserver.fresh_redis(),
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        # Every request comes from 127.0.0.1: the per-client limit stays on (its cost is
-        # measured) but high enough for one address to send the whole spike.
-        "BLOC_RATE_PUBLIC_RSVP": "1000000/m",
     }
+    if args.one_address:
+        # The per-client limit stays on (its cost is measured) but high enough for one
+        # address to send the whole spike.
+        env["BLOC_RATE_PUBLIC_RSVP"] = "1000000/m"
+    else:
+        env["BLOC_CLIENT_IP_HEADER"] = "HTTP_X_REAL_IP"
+        env.pop("BLOC_RATE_PUBLIC_RSVP", None)  # production's default
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
         [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
@@ -213,6 +228,8 @@ def main() -> int:
         worker = subprocess.Popen(worker_cmd, cwd=ROOT, env=env)
     try:
         webserver.wait_for(port, "/events/embed/")
+        if not args.worker_after_spike:
+            webserver.wait_until_idle(worker.pid)
         per_client = [
             args.rsvps // args.clients + (1 if i < args.rsvps % args.clients else 0)
             for i in range(args.clients)
@@ -221,7 +238,10 @@ def main() -> int:
         with multiprocessing.Pool(args.clients) as pool:
             results = pool.map(
                 client_process,
-                [(port, slugs, n, args.threads, i) for i, n in enumerate(per_client)],
+                [
+                    (port, slugs, n, args.threads, i, args.one_address)
+                    for i, n in enumerate(per_client)
+                ],
             )
         elapsed = time.perf_counter() - started
         server.send_signal(signal.SIGTERM)
@@ -260,7 +280,8 @@ def main() -> int:
     ok = drained and stored == accepted == len(latencies)
     print(
         f"RSVP spike: {len(latencies)} POSTs, {webserver.describe(args)}, "
-        f"{args.clients}x{args.threads} client connections, {args.events} events, PostgreSQL"
+        f"{args.clients}x{args.threads} client connections, {args.events} events, PostgreSQL, "
+        f"{'one client address' if args.one_address else 'one visitor address per RSVP'}"
     )
     print(
         f"  machine speed   {speed_before:.0f} ms before, {speed_after:.0f} ms after "
