@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from bloc.events import services
+from bloc.events import selectors, services
 from bloc.events.models import RSVP, Event, RSVPIntake
 from bloc.events.tests import builders
 from bloc.people.models import Person
@@ -310,3 +310,92 @@ def test_the_drain_never_pauses_when_turned_off(personas, pauses, settings):
         _receive(event.timeslots.get(), 60, "off")
         assert services.process_rsvp_intake() == 60
     assert pauses == []
+
+
+# --- The page after the form (decision 0706): rendered once per event, name and token put in
+
+
+def _full_render(response, event, first_name):
+    """The page as the template renders it for this response's request, in full."""
+    from django.template.loader import render_to_string
+
+    html = response.content.decode()
+    token = builders.STATUS_LINK.search(html).group(1).rstrip("/").rsplit("/", 1)[1]
+    intake = RSVPIntake.objects.get(token_hash=selectors.token_hash(token))
+    context = {
+        "intake": intake,
+        "event": event,
+        "rsvp": None,
+        "token": "",
+        "token_for_status": token,
+        "first_name": first_name,
+    }
+    return render_to_string("events/rsvp_done.html", context, request=response.wsgi_request)
+
+
+def test_the_page_after_the_form_is_the_full_page_with_the_name_escaped(client, personas, settings):
+    settings.BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = 10
+    event, _ = builders.approved_event(personas.admin)
+    name = 'Ana <b>"Bo"</b> & O\'Neil'
+    first = _post(client, event, first_name="Kim", email="kim.page@example.org")
+    second = _post(client, event, first_name=name, email="ana.page@example.org")
+
+    assert first.status_code == second.status_code == 202
+    assert first.content.decode() == _full_render(first, event, "Kim")
+    html = second.content.decode()
+    assert html == _full_render(second, event, name)
+    assert "Thanks, Ana &lt;b&gt;&quot;Bo&quot;&lt;/b&gt; &amp; O&#x27;Neil!" in html
+    assert "<b>" not in html
+    # Each visitor's page links to their own RSVP.
+    assert builders.STATUS_LINK.search(first.content.decode()).group(1) != (
+        builders.STATUS_LINK.search(html).group(1)
+    )
+
+
+def test_the_page_after_the_form_is_rendered_once_per_event_for_visitors(
+    client, personas, settings, monkeypatch
+):
+    from bloc.events.views import public
+
+    settings.BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = 10
+    renders = []
+    real = public.render_to_string
+    monkeypatch.setattr(
+        public, "render_to_string", lambda *a, **k: renders.append(a[0]) or real(*a, **k)
+    )
+    event, _ = builders.approved_event(personas.admin)
+    for i in range(3):
+        assert (
+            _post(client, event, first_name="Lou", email=f"lou.{i}@example.org").status_code == 202
+        )
+    assert renders == ["events/rsvp_done.html"]
+
+
+def test_a_signed_in_member_gets_their_own_page_after_the_form(client, personas, settings):
+    settings.BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = 10
+    event, _ = builders.approved_event(personas.admin)
+    visitor = _post(client, event, first_name="Viv", email="viv.page@example.org")
+    assert "Sign out" not in visitor.content.decode()
+
+    client.force_login(personas.member_a)
+    member = _post(client, event, first_name="Mo", email="mo.page@example.org")
+    html = member.content.decode()
+    assert member.status_code == 202
+    assert "Sign out" in html and "Thanks, Mo!" in html  # rendered for them, in full
+
+
+def test_a_visitor_with_a_message_waiting_gets_it_and_nobody_else_does(client, personas, settings):
+    from django.test import Client
+
+    settings.BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = 10
+    event, _ = builders.approved_event(personas.admin)
+    other, _ = builders.approved_event(personas.admin)
+    first = _post(client, event, first_name="Gus", email="gus.page@example.org")
+    services.process_rsvp_intake()
+    token = builders.STATUS_LINK.search(first.content.decode()).group(1).split("/")[-2]
+    client.post(reverse("events:rsvp-cancel", args=[token]))  # a message waits in a cookie
+
+    mine = _post(client, other, first_name="Gus", email="gus.again@example.org")
+    assert "Your RSVP is cancelled" in mine.content.decode()
+    someone_else = _post(Client(), other, first_name="Hal", email="hal.page@example.org")
+    assert "Your RSVP is cancelled" not in someone_else.content.decode()

@@ -1,6 +1,8 @@
 """Public pages: search and map, day of action, event page, RSVP, iCal, embed, host your own."""
 
 import mimetypes
+import re
+import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,13 +14,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from bloc.core import ratelimit
+from bloc.core.memo import ProcessMemo
 from bloc.events import forms, selectors, services
 from bloc.events.models import Event
 
@@ -233,14 +238,48 @@ def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
             # Usually the drain has not run yet (202, the page polls); with tasks run inline
             # (tests, a small install) it has, and the outcome shows at once (201).
             context = _intake_context(intake, token, event=event, first_name=data["first_name"])
-            status = 202 if intake.state == intake.State.PENDING else 201
-            return render(request, "events/rsvp_done.html", context, status=status)
+            if intake.state == intake.State.PENDING:
+                return _received_page(request, context)
+            return render(request, "events/rsvp_done.html", context, status=201)
     return render(
         request,
         "events/event_detail.html",
         {"event": event, "slots": slots, "form": form, "can_rsvp": event.is_open_for_rsvp},
         status=400,
     )
+
+
+_RECEIVED_PAGE_MEMO = ProcessMemo()
+# Random per process, letters and digits only: no event title or name can contain them.
+_NAME_MARK = "n" + secrets.token_hex(12)
+_TOKEN_MARK = "t" + secrets.token_hex(12)
+_URL_SAFE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _received_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """The 202 page after the form ("We're saving your spot"). For a visitor who is not
+    signed in and has no messages waiting, it is the same page for every RSVP to the event
+    but for two values, the visitor's first name and the token in the status link: a spike
+    renders it once per event and web process (for ``BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS``,
+    like the form's event, decision 0706) with a marker in each place, and puts the escaped
+    name and the token in. Anyone else gets the page rendered in full."""
+    first_name, token = context["first_name"], context["token_for_status"]
+    if (
+        request.user.is_authenticated
+        or len(messages.get_messages(request))
+        or not first_name
+        or not _URL_SAFE.fullmatch(token)
+    ):
+        return render(request, "events/rsvp_done.html", context, status=202)
+
+    def load() -> str:
+        marked = {**context, "first_name": _NAME_MARK, "token_for_status": _TOKEN_MARK}
+        return render_to_string("events/rsvp_done.html", marked, request=request)
+
+    seconds = int(getattr(settings, "BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", 10))
+    page = _RECEIVED_PAGE_MEMO.get(context["event"].pk, seconds, load)
+    page = page.replace(_NAME_MARK, escape(first_name)).replace(_TOKEN_MARK, token)
+    return HttpResponse(page, status=202)
 
 
 def rsvp_status(request: HttpRequest, token: str) -> HttpResponse:
