@@ -1,7 +1,7 @@
 """A spike of public RSVPs over HTTP, against PostgreSQL, with a multi-process server.
 
     python bench/events/rsvp_spike.py [--rsvps 6000] [--events 200] [--workers 4]
-                                      [--clients 2] [--threads 16]
+                                      [--clients 2] [--connections 16]
 
 1. Makes a fresh PostgreSQL database, migrates it and creates approved events (fictional).
 2. Starts the web server (`--server`, `--workers` processes) on 127.0.0.1 only with the
@@ -12,8 +12,10 @@
    stores each RSVP in the intake table and answers 202; the worker's drain makes the people
    and RSVPs and queues the confirmations (decision 0706).
    Email goes to Django's dummy backend: nothing leaves the machine.
-3. `--clients` processes x `--threads` keep-alive connections fetch the event page once (CSRF
-   cookie and token), then POST RSVPs with distinct fictional emails as fast as they can. Each
+3. `--clients` processes x `--connections` keep-alive connections fetch the event page once
+   (CSRF cookie and token), then POST RSVPs with distinct fictional emails as fast as they can
+   (each process drives its connections from one thread with a selector, so that the load
+   generator takes little of the CPU the server shares with it). Each
    RSVP comes from a visitor address of its own (a spike is many people), passed as a reverse
    proxy would (X-Real-IP, `BLOC_CLIENT_IP_HEADER`), and the per-client limit is production's
    default. With `--one-address` every RSVP comes from 127.0.0.1 instead, with the limit raised
@@ -29,18 +31,17 @@ printed before and after (webserver.machine_speed) tells runs apart. Needs Postg
 """
 
 import argparse
-import http.client
 import json
 import multiprocessing
 import os
 import re
 import secrets
+import selectors
 import signal
+import socket
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
 from ipaddress import IPv4Address
 from pathlib import Path
 
@@ -73,59 +74,120 @@ print(json.dumps(slugs))
 """
 
 
+class _Connection:
+    """One keep-alive connection of a client process: its CSRF cookie and token, its shift,
+    how many RSVPs it has left to send, and the bytes received so far."""
+
+    def __init__(self, port: int, slug: str) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        self.slug = slug
+        self.buffer = bytearray()
+        self.sent_at = 0.0
+        self.sent = 0
+        self.left = 0
+        self.first_address = 0
+        self.sock.sendall(f"GET /events/e/{slug}/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        status, head, page = self.read_blocking()
+        if status != 200:
+            raise SystemExit(f"the event page answered {status}")
+        cookie = re.search(r"(?im)^set-cookie: *(csrftoken=[^;]+)", head)
+        token, slot = CSRF_RE.search(page), SLOT_RE.search(page)
+        if cookie is None or token is None or slot is None:
+            raise SystemExit("the event page has no CSRF cookie, token or shift")
+        self.cookie, self.token, self.slot = cookie.group(1), token.group(1), slot.group(1)
+        # Blocking, without a timeout (no poll before every call): the selector says when a
+        # response is there to read, and a request is one small send.
+        self.sock.settimeout(None)
+
+    def read_blocking(self) -> tuple[int, str, str]:
+        while (parsed := parse_response(self.buffer)) is None:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise SystemExit("the server closed a connection")
+            self.buffer += chunk
+        status, used, head = parsed
+        body = bytes(self.buffer[len(head) + 4 : used]).decode()
+        del self.buffer[:used]
+        return status, head, body
+
+
+def parse_response(buffer: bytearray) -> tuple[int, int, str] | None:
+    """(status, length, head) of the complete HTTP/1.1 response at the start of ``buffer``, or
+    None while it is incomplete. Django's CommonMiddleware gives every response here a
+    Content-Length."""
+    end = buffer.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    head = bytes(buffer[:end]).decode("latin-1")
+    found = re.search(r"(?im)^content-length: *(\d+)", head)
+    if found is None:
+        raise SystemExit("a response without Content-Length: this client reads only those")
+    used = end + 4 + int(found.group(1))
+    return (int(head[9:12]), used, head) if len(buffer) >= used else None
+
+
 def client_process(args: tuple) -> dict:
-    port, slugs, count, threads, seed, one_address = args
-    per_thread = [count // threads + (1 if i < count % threads else 0) for i in range(threads)]
+    """Send ``count`` RSVPs over ``connections`` keep-alive connections from one thread (a
+    selector loop: the load generator's own CPU is small and free of GIL contention)."""
+    port, slugs, count, connections, seed, one_address = args
     if count >= 1 << 20:
         raise SystemExit("at most 1,048,575 RSVPs per client process")
+    conns = [_Connection(port, slugs[(seed * 97 + i) % len(slugs)]) for i in range(connections)]
+    first = 0x0A000000 + (seed << 20)
+    for i, conn in enumerate(conns):
+        conn.left = count // connections + (1 if i < count % connections else 0)
+        conn.first_address, first = first, first + conn.left
     latencies: list[float] = []
     statuses: dict[int, int] = {}
-    lock = threading.Lock()
 
-    def worker(index: int, n: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        slug = slugs[(seed * 97 + index) % len(slugs)]
-        conn.request("GET", f"/events/e/{slug}/")
-        response = conn.getresponse()
-        page = response.read().decode()
-        cookie = response.getheader("Set-Cookie", "").split(";")[0]
-        token = CSRF_RE.search(page).group(1)  # type: ignore[union-attr]
-        slot = SLOT_RE.search(page).group(1)  # type: ignore[union-attr]
-        mine: list[float] = []
-        codes: dict[int, int] = {}
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
-        first_address = 0x0A000000 + (seed << 20) + sum(per_thread[:index])
-        for i in range(n):
-            if not one_address:  # in 10.0.0.0/8, a distinct address for every RSVP
-                headers["X-Real-IP"] = str(IPv4Address(first_address + i))
-            body = urllib.parse.urlencode(
-                {
-                    "csrfmiddlewaretoken": token,
-                    "timeslot": slot,
-                    "first_name": "Spike",
-                    "last_name": f"Tester{i}",
-                    "email": f"spike.{seed}.{index}.{i}.{secrets.token_hex(3)}@bench.bloc.test",
-                    "zip_code": "60601",
-                    "guests": "0",
-                    "email_opt_in": "on",
-                }
-            )
-            started = time.perf_counter()
-            conn.request("POST", f"/events/e/{slug}/rsvp/", body=body, headers=headers)
-            reply = conn.getresponse()
-            reply.read()
-            mine.append(time.perf_counter() - started)
-            codes[reply.status] = codes.get(reply.status, 0) + 1
-        with lock:
-            latencies.extend(mine)
-            for code, n_code in codes.items():
-                statuses[code] = statuses.get(code, 0) + n_code
+    def send_next(index: int, conn: _Connection) -> None:
+        i = conn.sent
+        body = (
+            f"csrfmiddlewaretoken={conn.token}&timeslot={conn.slot}&first_name=Spike"
+            f"&last_name=Tester{i}&email=spike.{seed}.{index}.{i}.{secrets.token_hex(3)}"
+            "%40bench.bloc.test&zip_code=60601&guests=0&email_opt_in=on"
+        )
+        # In 10.0.0.0/8, a distinct visitor address for every RSVP, as a proxy passes it on.
+        visitor = "" if one_address else f"X-Real-IP: {IPv4Address(conn.first_address + i)}\r\n"
+        request = (
+            f"POST /events/e/{conn.slug}/rsvp/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n"
+            f"Cookie: {conn.cookie}\r\n{visitor}\r\n{body}"
+        )
+        conn.sent += 1
+        conn.left -= 1
+        conn.sent_at = time.perf_counter()
+        conn.sock.sendall(request.encode())
 
-    pool = [threading.Thread(target=worker, args=(i, n)) for i, n in enumerate(per_thread)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
+    selector = selectors.DefaultSelector()
+    active = 0
+    for index, conn in enumerate(conns):
+        if conn.left > 0:
+            send_next(index, conn)
+            selector.register(conn.sock, selectors.EVENT_READ, index)
+            active += 1
+    while active:
+        for key, _ in selector.select(timeout=30) or [(None, None)]:
+            if key is None:
+                raise SystemExit("no answer from the server for 30 s")
+            conn = conns[key.data]
+            chunk = conn.sock.recv(65536)
+            if not chunk:
+                raise SystemExit("the server closed a connection")
+            conn.buffer += chunk
+            parsed = parse_response(conn.buffer)
+            if parsed is None:
+                continue
+            latencies.append(time.perf_counter() - conn.sent_at)
+            status, used, _head = parsed
+            statuses[status] = statuses.get(status, 0) + 1
+            del conn.buffer[:used]
+            if conn.left > 0:
+                send_next(key.data, conn)
+            else:
+                selector.unregister(conn.sock)
+                conn.sock.close()
+                active -= 1
     return {"latencies": latencies, "statuses": statuses}
 
 
@@ -161,7 +223,9 @@ def main() -> int:
     parser.add_argument("--rsvps", type=int, default=6000)
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--clients", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument(
+        "--connections", type=int, default=16, help="keep-alive connections per client process"
+    )
     webserver.add_arguments(parser)
     parser.add_argument("--database", default="bloc_bench_events")
     parser.add_argument("--drain-timeout", type=float, default=900)
@@ -239,7 +303,7 @@ def main() -> int:
             results = pool.map(
                 client_process,
                 [
-                    (port, slugs, n, args.threads, i, args.one_address)
+                    (port, slugs, n, args.connections, i, args.one_address)
                     for i, n in enumerate(per_client)
                 ],
             )
@@ -280,7 +344,7 @@ def main() -> int:
     ok = drained and stored == accepted == len(latencies)
     print(
         f"RSVP spike: {len(latencies)} POSTs, {webserver.describe(args)}, "
-        f"{args.clients}x{args.threads} client connections, {args.events} events, PostgreSQL, "
+        f"{args.clients}x{args.connections} client connections, {args.events} events, PostgreSQL, "
         f"{'one client address' if args.one_address else 'one visitor address per RSVP'}"
     )
     print(
