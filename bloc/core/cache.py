@@ -9,7 +9,9 @@ pool gets one, made on first use.
 ``incr`` is one round trip instead of two: Django's checks that the key exists, then
 increments it (two commands, and a key expiring between them would come back as a new
 counter); here a short Lua script does both at once in Redis. django-ratelimit counts every
-public form submission with ``incr``. Everything else is Django's backend unchanged."""
+public form submission with ``incr``. ``add`` (django-ratelimit's first count, the RSVP drain's
+schedule key) goes straight to one SET command. Everything else is Django's backend
+unchanged."""
 
 from typing import Any
 
@@ -39,6 +41,16 @@ class RedisCacheClient(DjangoRedisCacheClient):
         if value is None:
             raise ValueError(f"Key '{key}' not found.")
         return int(value)
+
+    def add(self, key: Any, value: Any, timeout: Any) -> bool:
+        """Django's ``add`` as one SET NX [EX] command, without redis-py's ``set()`` argument
+        handling (a fifth of a cache call's CPU on the RSVP form's profile)."""
+        if timeout == 0 or not (timeout is None or isinstance(timeout, int)):
+            return bool(super().add(key, value, timeout))  # Django's own path
+        command = ["SET", key, self._serializer.dumps(value), "NX"]  # type: ignore[attr-defined]
+        if timeout is not None:
+            command += ["EX", timeout]
+        return bool(self.get_client(key, write=True).execute_command(*command))
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         django: Any = self  # Django's attributes below are private (not in django-stubs)

@@ -45,3 +45,16 @@ def test_incr_is_djangos_in_one_round_trip(redis_cache):
 def test_a_rate_limit_counts_through_the_one_round_trip_incr(redis_cache):
     assert redis_cache.add("short", 0, 60)
     assert [redis_cache.incr("short") for _ in range(3)] == [1, 2, 3]
+
+
+def test_add_is_djangos(redis_cache):
+    assert redis_cache.add("short", "a", 60)
+    assert not redis_cache.add("short", "b", 60), "an existing key is kept"
+    assert redis_cache.get("short") == "a"
+    client = redis_cache._cache.get_client(write=True)
+    assert 0 < client.ttl(redis_cache.make_key("short")) <= 60
+    assert redis_cache.add("thing", {"x": 1}, None)
+    assert client.ttl(redis_cache.make_key("thing")) == -1, "no timeout: kept until deleted"
+    assert redis_cache.get("thing") == {"x": 1}
+    assert redis_cache.add("count", 1, 0), "as Django: added, then expired at once"
+    assert redis_cache.get("count") is None
