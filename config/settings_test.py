@@ -26,6 +26,7 @@ BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = 0
 BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS = 0
 # The drain's pauses during a spike have their own tests.
 BLOC_EVENTS_DRAIN_YIELD_SECONDS = 0
+BLOC_EVENTS_DRAIN_KEY_MEMO_SECONDS = 0
 # Mount the ESP webhooks (config/urls.py) so the authorization matrix covers them.
 ANYMAIL = {"WEBHOOK_SECRET": "bloc-test:webhook-secret-2026"}
 BLOC_EMAIL_WEBHOOK_ESP = "postmark"

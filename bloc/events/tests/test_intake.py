@@ -399,3 +399,61 @@ def test_a_visitor_with_a_message_waiting_gets_it_and_nobody_else_does(client, p
     assert "Your RSVP is cancelled" in mine.content.decode()
     someone_else = _post(Client(), other, first_name="Hal", email="hal.page@example.org")
     assert "Your RSVP is cancelled" not in someone_else.content.decode()
+
+
+# --- Scheduling the drain: a web process that saw it scheduled does not ask for a moment ---
+
+
+@pytest.fixture
+def key_memo(settings, monkeypatch):
+    """The memo on, a clock the test moves, and every cache.add of the drain key counted."""
+    from bloc.events.services import rsvps
+
+    settings.BLOC_EVENTS_DRAIN_KEY_MEMO_SECONDS = 0.25
+    clock = [1000.0]
+    monkeypatch.setattr(rsvps, "_clock", lambda: clock[0])
+    monkeypatch.setattr(rsvps, "_key_seen_held_until", 0.0)
+    asked = []
+    real_add = cache.add
+    monkeypatch.setattr(
+        cache, "add", lambda key, *a, **k: asked.append(key) or real_add(key, *a, **k)
+    )
+    return clock, asked
+
+
+def test_a_web_process_that_saw_the_drain_scheduled_does_not_ask_again_for_a_moment(key_memo):
+    from bloc.events.services import rsvps
+
+    clock, asked = key_memo
+    cache.set(rsvps.DRAIN_KEY, 1, timeout=60)  # another process's drain is scheduled
+    rsvps.schedule_intake_drain()
+    clock[0] += 0.2
+    rsvps.schedule_intake_drain()
+    assert asked == [rsvps.DRAIN_KEY], "the second RSVP relied on the first's answer"
+    clock[0] += 0.1
+    rsvps.schedule_intake_drain()
+    assert asked == [rsvps.DRAIN_KEY] * 2, "after 0.25 s the process asks again"
+
+
+def test_a_finishing_drain_waits_out_the_memo_and_makes_what_arrived_meanwhile(
+    personas, key_memo, monkeypatch
+):
+    from bloc.events.services import rsvps
+
+    event, _ = builders.approved_event(personas.admin)
+    slot = event.timeslots.get()
+    _receive(slot, 3, "before")
+    waits = []
+
+    def wait(seconds):
+        # While the drain waits, a process that had seen the key held takes an RSVP and
+        # schedules nothing.
+        waits.append(seconds)
+        if len(waits) == 1:
+            _receive(slot, 1, "meanwhile")
+
+    monkeypatch.setattr(rsvps, "_sleep", wait)
+    assert services.process_rsvp_intake() == 4
+    assert waits == [0.5, 0.5]
+    assert not RSVPIntake.objects.filter(state="pending").exists()
+    assert RSVP.objects.count() == 4
