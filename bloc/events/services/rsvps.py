@@ -240,11 +240,17 @@ def schedule_intake_drain() -> None:
     now = _clock()
     if memo > 0 and now < _key_seen_held_until:
         return
-    if cache.add(DRAIN_KEY, 1, timeout=DRAIN_KEY_SECONDS):
-        result = tasks.drain_rsvp_intake.enqueue()
-        _inline.drained = result.is_finished
-    elif memo > 0:
+    if not _enqueue_drain() and memo > 0:
         _key_seen_held_until = now + memo
+
+
+def _enqueue_drain() -> bool:
+    """Take the drain key and enqueue a drain; False if the key was held already."""
+    if not cache.add(DRAIN_KEY, 1, timeout=DRAIN_KEY_SECONDS):
+        return False
+    result = tasks.drain_rsvp_intake.enqueue()
+    _inline.drained = result.is_finished
+    return True
 
 
 def process_rsvp_intake() -> int:
@@ -277,6 +283,13 @@ def process_rsvp_intake() -> int:
             if memo > 0:
                 _sleep(2 * memo)
             if not RSVPIntake.objects.filter(state=RSVPIntake.State.PENDING).exists():
+                break
+            if memo > 0:
+                # RSVPs arrived while it waited. A new drain makes them, queued behind the
+                # tasks waiting now (confirmation emails): a steady trickle of RSVPs must not
+                # keep one drain looping while the rest of the queue waits. If the key is
+                # held, a web process has just queued that drain.
+                _enqueue_drain()
                 break
             cache.add(DRAIN_KEY, 1, timeout=DRAIN_KEY_SECONDS)
     return done

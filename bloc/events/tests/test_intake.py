@@ -435,7 +435,7 @@ def test_a_web_process_that_saw_the_drain_scheduled_does_not_ask_again_for_a_mom
     assert asked == [rsvps.DRAIN_KEY] * 2, "after 0.25 s the process asks again"
 
 
-def test_a_finishing_drain_waits_out_the_memo_and_makes_what_arrived_meanwhile(
+def test_a_finishing_drain_waits_out_the_memo_and_queues_a_drain_for_what_arrived(
     personas, key_memo, monkeypatch
 ):
     from bloc.events.services import rsvps
@@ -452,8 +452,20 @@ def test_a_finishing_drain_waits_out_the_memo_and_makes_what_arrived_meanwhile(
         if len(waits) == 1:
             _receive(slot, 1, "meanwhile")
 
+    queued = []
+    real_task = rsvps.tasks.drain_rsvp_intake
+
+    class CountedTask:
+        def enqueue(self):
+            queued.append(1)
+            return real_task.enqueue()
+
+    monkeypatch.setattr(rsvps.tasks, "drain_rsvp_intake", CountedTask())
     monkeypatch.setattr(rsvps, "_sleep", wait)
-    assert services.process_rsvp_intake() == 4
+    # This drain makes the three, waits, finds the fourth and queues a new drain for it
+    # (behind whatever else waits in the queue), which makes it (tasks run inline here).
+    assert services.process_rsvp_intake() == 3
+    assert queued == [1]
     assert waits == [0.5, 0.5]
     assert not RSVPIntake.objects.filter(state="pending").exists()
     assert RSVP.objects.count() == 4
