@@ -42,13 +42,18 @@ _TOKEN_MARK = "0token0mark0"
 _URL_SAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 
+def is_url_safe(token: str) -> bool:
+    """A token made by ``secrets.token_urlsafe``: the same quoted as unquoted."""
+    return bool(_URL_SAFE.fullmatch(token))
+
+
 def token_url(url_name: str, token: str) -> str:
     """``reverse(url_name, args=[token])`` for a one-off URL-safe token (``secrets.token_urlsafe``)
     without reversing on every request: the pattern is reversed once with a marker in the
     token's place (``cached_reverse``), and the token replaces the marker. Such a token is
     the same quoted as unquoted, so the result equals reverse()'s; any other value goes
     through reverse() itself."""
-    if not _URL_SAFE.fullmatch(token):
+    if not is_url_safe(token):
         return reverse(url_name, args=[token])
     return cached_reverse(url_name, _TOKEN_MARK).replace(_TOKEN_MARK, token, 1)
 

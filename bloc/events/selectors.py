@@ -154,6 +154,11 @@ def event_for_public(slug: str) -> Event:
 _RSVP_FORM_MEMO = ProcessMemo()
 
 
+def rsvp_form_cache_seconds() -> int:
+    """How long a web process keeps what the public RSVP form's POST reads and shows."""
+    return int(getattr(settings, "BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", 10))
+
+
 def event_for_rsvp_form(slug: str) -> tuple[Event, list[Timeslot]]:
     """The event and its open shifts, for the public RSVP form's POST: kept in the web
     process for a few seconds (``BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS``, core.memo), because a
@@ -165,8 +170,7 @@ def event_for_rsvp_form(slug: str) -> tuple[Event, list[Timeslot]]:
         event = event_for_public(slug)
         return event, list(event.timeslots.all())
 
-    seconds = int(getattr(settings, "BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", 10))
-    event, slots = _RSVP_FORM_MEMO.get(slug, seconds, load)
+    event, slots = _RSVP_FORM_MEMO.get(slug, rsvp_form_cache_seconds(), load)
     now = timezone.now()
     return event, [slot for slot in slots if slot.ends_at > now]
 

@@ -236,12 +236,16 @@ def schedule_intake_drain() -> None:
     (:func:`process_rsvp_intake`), so a row whose process did not ask is still seen then,
     and any row after it asks and finds the key free."""
     global _key_seen_held_until
-    memo = float(getattr(settings, "BLOC_EVENTS_DRAIN_KEY_MEMO_SECONDS", 0))
+    memo = _key_memo_seconds()
     now = _clock()
     if memo > 0 and now < _key_seen_held_until:
         return
     if not _enqueue_drain() and memo > 0:
         _key_seen_held_until = now + memo
+
+
+def _key_memo_seconds() -> float:
+    return float(getattr(settings, "BLOC_EVENTS_DRAIN_KEY_MEMO_SECONDS", 0))
 
 
 def _enqueue_drain() -> bool:
@@ -279,7 +283,7 @@ def process_rsvp_intake() -> int:
             cache.delete(DRAIN_KEY)
             # Rows that arrived while the key was held scheduled nothing: look again, once web
             # processes have stopped relying on having seen the key (schedule_intake_drain).
-            memo = float(getattr(settings, "BLOC_EVENTS_DRAIN_KEY_MEMO_SECONDS", 0))
+            memo = _key_memo_seconds()
             if memo > 0:
                 _sleep(2 * memo)
             if not RSVPIntake.objects.filter(state=RSVPIntake.State.PENDING).exists():

@@ -1,7 +1,6 @@
 """Public pages: search and map, day of action, event page, RSVP, iCal, embed, host your own."""
 
 import mimetypes
-import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from bloc.core import ratelimit
 from bloc.core.memo import ProcessMemo
+from bloc.core.navigation import is_url_safe
 from bloc.events import forms, selectors, services
 from bloc.events.models import Event
 
@@ -253,7 +253,6 @@ _RECEIVED_PAGE_MEMO = ProcessMemo()
 # Random per process, letters and digits only: no event title or name can contain them.
 _NAME_MARK = "n" + secrets.token_hex(12)
 _TOKEN_MARK = "t" + secrets.token_hex(12)
-_URL_SAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _received_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
@@ -268,7 +267,7 @@ def _received_page(request: HttpRequest, context: dict[str, Any]) -> HttpRespons
         request.user.is_authenticated
         or len(messages.get_messages(request))
         or not first_name
-        or not _URL_SAFE.fullmatch(token)
+        or not is_url_safe(token)
     ):
         return render(request, "events/rsvp_done.html", context, status=202)
 
@@ -276,8 +275,7 @@ def _received_page(request: HttpRequest, context: dict[str, Any]) -> HttpRespons
         marked = {**context, "first_name": _NAME_MARK, "token_for_status": _TOKEN_MARK}
         return render_to_string("events/rsvp_done.html", marked, request=request)
 
-    seconds = int(getattr(settings, "BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", 10))
-    page = _RECEIVED_PAGE_MEMO.get(context["event"].pk, seconds, load)
+    page = _RECEIVED_PAGE_MEMO.get(context["event"].pk, selectors.rsvp_form_cache_seconds(), load)
     page = page.replace(_NAME_MARK, escape(first_name)).replace(_TOKEN_MARK, token)
     return HttpResponse(page, status=202)
 
