@@ -1,7 +1,8 @@
 """The `bloc` console command: Django's management commands without manage.py.
 
 `bloc migrate`, `bloc import-people FILE`, `bloc tally FILE ...`: dashes and underscores are the
-same, so command names read naturally on a shell.
+same, so command names read naturally on a shell. `bloc tally` and `bloc verify` need no settings,
+no secret key and no database: they run without Django.
 """
 
 import os
@@ -22,6 +23,12 @@ def main(argv: list[str] | None = None) -> None:
         from bloc.democracy.tally.cli import main as tally_main
 
         sys.exit(tally_main(args[2:]))
+    if len(args) > 1 and args[1] == "verify":
+        # An observer checks a published record with the files alone: no settings, no secret
+        # key, no database (so no Django at all).
+        from bloc.democracy.verify import main as verify_main
+
+        sys.exit(verify_main(args[2:]))
     if len(args) > 1 and not args[1].startswith("-"):
         args[1] = args[1].replace("-", "_")
     run_management(["bloc", *args[1:]])

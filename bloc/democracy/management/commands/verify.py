@@ -1,17 +1,15 @@
-"""bloc verify RECORD.json BALLOTS.blt [--share S ...]: check a published election record.
+"""manage.py verify RECORD.json BALLOTS.blt [--share S ...]: check a published election record.
 
-Checks that trackers are unique and match their ciphertexts, that the board fingerprint
-recomputes, that ballots equal participations, and that a recount of the ballot file equals
-the published result; with k trustee shares, that the ballot file is exactly the decrypted
-board. Needs no database. Exit status 1 when a check fails."""
+The same check as `bloc verify` (bloc/democracy/verify.py), which runs without Django at all;
+this command is for those already inside a Bloc installation. Needs no database. One FAIL line
+per problem and exit status 1 when a check fails."""
 
-import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from bloc.democracy.verify import verify_record
+from bloc.democracy.verify import run
 
 
 class Command(BaseCommand):
@@ -27,15 +25,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            record = json.loads(options["record"].read_text(encoding="utf-8"))
-            ballots = options["ballots"].read_bytes()
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"Cannot read the record or the ballot file: {exc}") from None
-        problems = verify_record(record, ballots, shares=options["share"])
-        for problem in problems:
-            self.stderr.write(f"FAIL {problem}")
-        if problems:
-            raise SystemExit(1)
-        checked = "board, participations, recount" + (", decryption" if options["share"] else "")
-        self.stdout.write(f"OK {record['ballot']['title']}: {checked} all check out.")
+        status = run(
+            options["record"],
+            options["ballots"],
+            options["share"],
+            stdout=self.stdout,
+            stderr=self.stderr,
+        )
+        if status:
+            raise SystemExit(status)
