@@ -144,9 +144,14 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "bloc.accounts.adapter.AccountAdapter"
+# Failed passwords: "login_failed" counts per client address and per (account, client address);
+# "login_failed_account" per account, for browsers that never signed in to it (a stranger cannot
+# lock a member out: bloc/accounts/adapter.py). Empty turns the per-account limit off.
+_login_failed_account = env.str("BLOC_RATE_LOGIN_FAILED_ACCOUNT", default="20/h")
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed_account": f"{_login_failed_account}/key" if _login_failed_account else "",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -276,11 +281,27 @@ BLOC_EVENTS_FOLLOW_UP_DAYS = env.int("BLOC_EVENTS_FOLLOW_UP_DAYS", default=7)
 BLOC_RATE_PUBLIC_RSVP = env.str("BLOC_RATE_PUBLIC_RSVP", default="60/m")
 BLOC_RATE_EVENT_SUBMISSION = env.str("BLOC_RATE_EVENT_SUBMISSION", default="10/h")
 BLOC_RATE_PLEDGE_SIGN = env.str("BLOC_RATE_PLEDGE_SIGN", default="60/m")
-RATELIMIT_IP_META_KEY = env.str("BLOC_CLIENT_IP_HEADER", default="") or None
+# The visitor's address (bloc.core.ratelimit.client_ip, for these limits and sign-in's): the
+# connection's peer, unless BLOC_TRUSTED_PROXY_COUNT says how many proxies of ours append to
+# X-Forwarded-For, or BLOC_CLIENT_IP_HEADER names the header our proxy sets (X-Real-IP or
+# HTTP_X_REAL_IP). Without either, forwarded headers are ignored: anyone can write them.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("BLOC_TRUSTED_PROXY_COUNT", default=0)
+_client_ip_header = env.str("BLOC_CLIENT_IP_HEADER", default="").strip()
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = (
+    _client_ip_header.removeprefix("HTTP_").replace("_", "-") if _client_ip_header else None
+)
+RATELIMIT_IP_META_KEY = "bloc.core.ratelimit.client_ip"
 # Seconds each web process keeps an open ballot for the vote page (0: never); casting re-checks.
 BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS = env.int(
     "BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS", default=5
 )
+# Ballots (docs/voting-security.md): the secret that personal voting codes and the pending-box
+# layer are derived from (default: derived from DJANGO_SECRET_KEY). Never change it while a
+# ballot is frozen or open. Cast ballots are mixed into the box in batches of at least
+# BLOC_BALLOT_MIX_MIN (all of them at closing); receipts by email: at most N per voter a ballot.
+BLOC_VOTING_SECRET = env.str("BLOC_VOTING_SECRET", default="")
+BLOC_BALLOT_MIX_MIN = env.int("BLOC_BALLOT_MIX_MIN", default=20)
+BLOC_BALLOT_RECEIPTS_PER_VOTER = env.int("BLOC_BALLOT_RECEIPTS_PER_VOTER", default=3)
 # Seconds each web process keeps an event and its shifts for the RSVP form (0: never).
 BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS = env.int("BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", default=10)
 # The RSVP drain yields to the public form during a spike (decision 0706): while at least
