@@ -16,6 +16,7 @@ from bloc.coalition.models import (
     Stage,
     Statement,
 )
+from bloc.core import geo
 from bloc.core.registry import shared_data
 from bloc.people.models import Chapter, Person
 
@@ -61,15 +62,16 @@ class PartnerForm(forms.ModelForm):
 
     def clean_naics_code(self) -> str:
         code = self.cleaned_data["naics_code"].strip()
-        if code and not (code.isdigit() and 2 <= len(code) <= 6):
+        if code and not (code.isascii() and code.isdigit() and 2 <= len(code) <= 6):
             raise forms.ValidationError("Two to six digits.")
         return code
 
     def clean_zip_code(self) -> str:
         code = self.cleaned_data["zip_code"].strip()
-        if code and not (code.isdigit() and len(code) == 5):
+        zip5 = geo.normalize_zip(code)
+        if code and len(zip5) != 5:
             raise forms.ValidationError("Five digits.")
-        return code
+        return zip5
 
     def tag_names(self) -> list[str]:
         return [t for t in self.cleaned_data.get("tags", "").split(",") if t.strip()]

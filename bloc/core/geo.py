@@ -2,12 +2,13 @@
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import zipcodes
 
-ZIP_RE = re.compile(r"^\s*(\d{5})(?:-?\d{4})?\s*$")
+ZIP_RE = re.compile(r"^\s*([0-9]{5})(?:-?[0-9]{4})?\s*$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,23 @@ class ZipInfo:
     timezone: str
 
 
+def _ascii_digits(text: str) -> str:
+    """NFKC (fullwidth forms and the like), then every decimal digit of any script (Arabic-
+    Indic ١٢٣, Persian ۱۲۳, Devanagari १२३...) as its ASCII digit."""
+    text = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
 def normalize_zip(value: str | None) -> str:
-    """Return the five-digit ZIP, or "" when the value is not a ZIP (ZIP+4 is accepted)."""
+    """Return the five ASCII digits of a ZIP, or "" when the value is not a ZIP (ZIP+4 is
+    accepted). Digits of other scripts count as their ASCII digits: ``١٢٣٤٥`` and ``１２３４５``
+    are 12345. What this returns is always "" or five ASCII digits, so it is safe to store in
+    a five-character column and to hand to the ``zipcodes`` lookup."""
     if not value:
         return ""
-    match = ZIP_RE.match(str(value))
+    match = ZIP_RE.match(_ascii_digits(str(value)))
     return match.group(1) if match else ""
 
 
@@ -34,6 +47,7 @@ def lookup(zip_code: str) -> ZipInfo | None:
     zip5 = normalize_zip(zip_code)
     if not zip5:
         return None
+    # Five ASCII digits only: the package panics (a BaseException) on other characters.
     found = zipcodes.matching(zip5)
     if not found:
         return None
