@@ -1,14 +1,17 @@
 """Run the periodic jobs that are due. Call it from cron or systemd every minute, or `--loop`."""
 
+import logging
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from bloc.core.models import PeriodicJobRun
 from bloc.core.registry import periodic_jobs
+
+logger = logging.getLogger(__name__)
 
 
 def run_due_jobs(now: Any = None, *, only: str | None = None) -> list[str]:
@@ -27,7 +30,11 @@ def run_due_jobs(now: Any = None, *, only: str | None = None) -> list[str]:
         error = ""
         try:
             job.run()
-        except Exception as exc:  # one failing job must not stop the others
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # one failing job must not stop the others
+            # BaseException: a native extension that panics raises one (pyo3's PanicException)
+            logger.exception("periodic job %s failed", name)
             error = f"{type(exc).__name__}: {exc}"[:2000]
         PeriodicJobRun.objects.filter(name=name).update(
             last_finished_at=timezone.now(), last_error=error
@@ -46,8 +53,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            for name in run_due_jobs(only=options["job"]):
-                self.stdout.write(f"ran {name}")
+            try:
+                for name in run_due_jobs(only=options["job"]):
+                    self.stdout.write(f"ran {name}")
+            except Exception:
+                if not options["loop"]:
+                    raise
+                # The database restarting, say: log it, drop a broken connection, try again.
+                logger.exception(
+                    "periodic jobs could not run; next try in %ss", options["interval"]
+                )
+                close_old_connections()
             if not options["loop"]:
                 return
             time.sleep(options["interval"])
