@@ -1,7 +1,7 @@
 """Forms validate input; services decide. Lengths are bounded and NUL bytes rejected."""
 
 import zoneinfo
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -26,13 +26,25 @@ COMMON_ZONES = [
 ]
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def on_the_calendar(value: date) -> None:
+    """A date someone may mean. Far-off years break time zone arithmetic (9999-12-31 plus a
+    day, or in UTC, is past the last date Python has)."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValidationError(f"Pick a date between {FIRST_DAY.year} and {LAST_DAY.year}.")
+
+
 class SearchForm(forms.Form):
     zip = forms.CharField(label="ZIP code", max_length=10, required=False)
     radius = forms.TypedChoiceField(choices=RADII, coerce=int, initial=25, required=False)
     type = forms.ChoiceField(
         label="Type", choices=[("", "Any type"), *EventType.choices], required=False
     )
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        validators=[on_the_calendar], required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean_zip(self) -> str:
         value = self.cleaned_data["zip"]
@@ -177,7 +189,9 @@ class SubmitEventForm(forms.Form):
     event_type = forms.ChoiceField(label="Type", choices=EventType.choices)
     description = forms.CharField(widget=forms.Textarea, max_length=5000, required=False)
     visibility = forms.ChoiceField(choices=Event.Visibility.choices, initial="public")
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        validators=[on_the_calendar], widget=forms.DateInput(attrs={"type": "date"})
+    )
     start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
     timezone = forms.ChoiceField(
@@ -341,8 +355,13 @@ class DayOfActionForm(forms.Form):
         max_length=200,
         help_text="As supporters will see it, e.g. “May Day 2028: Strike for Our Future”.",
     )
-    starts_on = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        validators=[on_the_calendar],
+        label="First day",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     ends_on = forms.DateField(
+        validators=[on_the_calendar],
         label="Last day",
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The same as the first day for a single day of action.",
@@ -443,7 +462,9 @@ class DecisionForm(forms.Form):
 
 
 class ShiftForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        validators=[on_the_calendar], widget=forms.DateInput(attrs={"type": "date"})
+    )
     start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
     role = forms.CharField(max_length=100, required=False)

@@ -62,6 +62,12 @@ def _with_tile_csp(response: HttpResponse) -> HttpResponse:
 # --- Public: search, map, day page, event page, iCal, embed -----------------------------------
 
 
+def _partner_param(value: str) -> str:
+    """A partner id from a link (``?partner=12``): ASCII digits that fit a database id, else
+    "" (``²`` and ``١`` are digits to ``str.isdigit`` but not to ``int``)."""
+    return value if value.isascii() and value.isdigit() and len(value) <= 18 else ""
+
+
 def _markers(found: list[selectors.Found]) -> list[dict[str, Any]]:
     return [
         {
@@ -114,11 +120,10 @@ def event_embed(request: HttpRequest) -> HttpResponse:
         day=day,
         limit=50,
     )
-    partner = request.GET.get("partner", "")
     response = render(
         request,
         "events/event_embed.html",
-        {"found": found, "partner": partner if partner.isdigit() else ""},
+        {"found": found, "partner": _partner_param(request.GET.get("partner", ""))},
     )
     response._csp_replace = {"frame-ancestors": ["*"]}  # type: ignore[attr-defined]
     return response
@@ -195,7 +200,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "slots": slots,
             "form": form,
-            "partner": request.GET.get("partner", ""),
+            "partner": _partner_param(request.GET.get("partner", "")),
             "can_rsvp": event.is_open_for_rsvp and bool(open_slots),
             "co_hosts": event.co_hosts.all(),
         },
@@ -213,9 +218,9 @@ def rsvp_create(request: HttpRequest, slug: str) -> HttpResponse:
     elif form.is_valid():
         data = form.cleaned_data
         slot = next(s for s in slots if str(s.pk) == data["timeslot"])
-        partner_id = request.POST.get("partner", "")
+        partner_id = _partner_param(request.POST.get("partner", ""))
         partner = None
-        if partner_id.isdigit():
+        if partner_id:
             from bloc.coalition.models import Partner
 
             partner = Partner.objects.filter(pk=int(partner_id)).first()
