@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
+    default = True
     name = "bloc.accounts"
     label = "accounts"
     verbose_name = "Accounts and roles"
@@ -14,3 +16,11 @@ class AccountsConfig(AppConfig):
         register_menu(
             MenuEntry("Roles", "accounts:role-list", permissions.can_manage_roles, order=800)
         )
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """The Django admin, signed in to through the app (bloc.accounts.admin_site)."""
+
+    default = False  # named in INSTALLED_APPS; "bloc.accounts" stays AccountsConfig
+
+    default_site = "bloc.accounts.admin_site.AdminSite"

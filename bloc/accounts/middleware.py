@@ -36,7 +36,8 @@ class SessionTimeoutMiddleware:
 
 
 class StaffSecondFactorMiddleware:
-    """Anyone holding a staff role must set up a second factor before using the app."""
+    """Anyone holding a staff role, and any technical operator (Django admin access), must set
+    up a second factor before using the app or the admin."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -47,7 +48,7 @@ class StaffSecondFactorMiddleware:
             settings.BLOC_STAFF_MFA_REQUIRED
             and user.is_authenticated
             and not request.path.startswith(_EXEMPT_PREFIXES)
-            and selectors.has_staff_role(user)
+            and (user.is_staff or user.is_superuser or selectors.has_staff_role(user))
         ):
             from allauth.mfa.models import Authenticator
 
