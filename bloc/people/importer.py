@@ -353,7 +353,9 @@ def import_people(
         progress(report.rows % 1000)
 
     with transaction.atomic():
-        _write(rows, report=report, source=source, allowed=_allowed_chapters(actor))
+        _write(
+            rows, report=report, source=source, allowed=_allowed_chapters(actor), dry_run=dry_run
+        )
         audit.people_imported(actor=actor, report=report.summary())
         if dry_run:
             transaction.set_rollback(True)
@@ -393,7 +395,12 @@ OUT_OF_SCOPE = "Outside your chapters' jurisdiction; national staff can import t
 
 
 def _write(
-    rows: list[_Row], *, report: ImportReport, source: str, allowed: set[int | None] | None
+    rows: list[_Row],
+    *,
+    report: ImportReport,
+    source: str,
+    allowed: set[int | None] | None,
+    dry_run: bool = False,
 ) -> None:
     chapters = selectors.chapter_ids_by_zip()
     by_email, by_phone = _existing_by_key(rows)
@@ -414,10 +421,17 @@ def _write(
         # An organizer imports into their own chapters only: no edits to, and no new records in,
         # another chapter (the same message either way, so a row reveals as little as possible).
         if allowed is not None:
-            chapter_id = (
-                existing_chapter.get(existing) if existing else chapters.get(row.person["zip_code"])
-            )
+            own_chapter = chapters.get(row.person["zip_code"])
+            chapter_id = existing_chapter.get(existing) if existing else own_chapter
             if chapter_id not in allowed:
+                if dry_run and existing and own_chapter in allowed:
+                    # Someone outside the organizer's chapters has this address or number. A dry
+                    # run must not say so (it would answer "is X a member elsewhere?" for free):
+                    # it reports the row as the new person it would be for an unknown address.
+                    # Nothing is written in a dry run; a real import refuses the row below.
+                    report.created += 1
+                    report.members += 1 if row.membership else 0
+                    continue
                 report.errors.append(RowError(row.number, "zip_code", OUT_OF_SCOPE))
                 continue
         if existing:
