@@ -204,8 +204,10 @@ def _clean_row(number: int, raw: dict[str, str]) -> tuple[_Row | None, list[RowE
     email = phone = ""
     try:
         email = normalize_email(values.get("email"))
-    except ValidationError:
-        errors.append(RowError(number, "email", "Not a valid email address."))
+    except ValidationError as exc:
+        too_long = exc.code == "max_length"
+        reason = exc.messages[0] if too_long else "Not a valid email address."
+        errors.append(RowError(number, "email", reason))
     try:
         phone = normalize_phone(values.get("phone"))
     except ValidationError as exc:
@@ -305,11 +307,22 @@ def import_people(
     rows: list[_Row] = []
     seen_email: dict[str, int] = {}
     seen_phone: dict[str, int] = {}
-    line_number = 1
+    column_of = {i: target for target, i in index.items()}
+    told = 0  # rows passed to progress()
+    line_number = reader.line_num + 1  # the file line the next record starts on
     try:
         for raw in reader:
-            line_number += 1
+            first, line_number = line_number, reader.line_num + 1
+            if progress and report.rows - told >= 1000:
+                progress(report.rows - told)
+                told = report.rows
             if not any(cell.strip() for cell in raw):
+                continue
+            if reader.line_num > first:
+                # A quoted cell holding line breaks: in a file of one-line cells, a quote that
+                # was never closed. Every line it swallowed is a row of the report.
+                report.rows += reader.line_num - first + 1
+                report.errors.extend(_swallowed(first, reader.line_num, raw, column_of))
                 continue
             report.rows += 1
             if len(raw) != len(headers):
@@ -320,37 +333,31 @@ def import_people(
                 )
                 continue
             values = {target: raw[i] for target, i in index.items()}
-            row, errors = _clean_row(line_number, values)
+            row, errors = _clean_row(first, values)
             if row is not None:
                 if row.email and row.email in seen_email:
                     errors = [
-                        RowError(
-                            line_number, "email", f"Same email as row {seen_email[row.email]}."
-                        )
+                        RowError(first, "email", f"Same email as row {seen_email[row.email]}.")
                     ]
                 elif row.phone and row.phone in seen_phone:
                     errors = [
-                        RowError(
-                            line_number, "phone", f"Same phone as row {seen_phone[row.phone]}."
-                        )
+                        RowError(first, "phone", f"Same phone as row {seen_phone[row.phone]}.")
                     ]
             if errors:
                 report.errors.extend(errors)
                 continue
             assert row is not None
             if row.email:
-                seen_email[row.email] = line_number
+                seen_email[row.email] = first
             if row.phone:
-                seen_phone[row.phone] = line_number
+                seen_phone[row.phone] = first
             rows.append(row)
-            if progress and report.rows % 1000 == 0:
-                progress(1000)
     except csv.Error as exc:
         raise ImportRefused(
-            f"Line {line_number + 1} is not valid CSV ({exc}). Nothing was imported."
+            f"Line {reader.line_num} is not valid CSV ({exc}). Nothing was imported."
         ) from None
     if progress:
-        progress(report.rows % 1000)
+        progress(report.rows - told)
 
     with transaction.atomic():
         _write(
@@ -360,6 +367,33 @@ def import_people(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _swallowed(
+    first: int, last: int, cells: list[str], column_of: dict[int, str]
+) -> list[RowError]:
+    """The report rows for lines ``first``..``last``, read as one record because a quoted cell
+    runs over them."""
+    at = next((i for i, cell in enumerate(cells) if "\n" in cell or "\r" in cell), None)
+    column = column_of.get(at, "") if at is not None else ""
+    errors = [
+        RowError(
+            first,
+            column,
+            f"A quoted cell starts on this row and runs on to row {last}: is a closing quote "
+            f"missing? Rows {first} to {last} were not imported.",
+        )
+    ]
+    errors += [
+        RowError(
+            line,
+            "",
+            f"Inside the quoted cell that starts on row {first}: is a closing quote missing? "
+            "Not imported.",
+        )
+        for line in range(first + 1, last + 1)
+    ]
+    return errors
 
 
 def _existing_by_key(rows: list[_Row]) -> tuple[dict[str, int], dict[str, int]]:
@@ -522,7 +556,7 @@ def _update_matched(
         {m.person_id: m for m in Membership.objects.filter(person_id__in=ids)} if ids else {}
     )
     changed_people, new_memberships, changed_memberships, consents = [], [], [], []
-    opted_out = _opted_out(ids)
+    latest = _latest_consent(ids)
     for row, pid in matched:
         person = people[pid]
         dirty = False
@@ -542,14 +576,19 @@ def _update_matched(
                 changed_memberships.append(existing)
             report.members += 1
         for channel, flag in row.consents.items():
-            if flag and (pid, channel) in opted_out:
+            status = ConsentEvent.Status.OPTED_IN if flag else ConsentEvent.Status.OPTED_OUT
+            current = latest.get((pid, channel))
+            if current == status:
+                continue  # already in force: importing a file again records nothing
+            if flag and current == ConsentEvent.Status.OPTED_OUT:
                 # An import never re-subscribes someone who opted out; only they can.
                 continue
+            latest[(pid, channel)] = status
             consents.append(
                 ConsentEvent(
                     person_id=pid,
                     channel=channel,
-                    status=ConsentEvent.Status.OPTED_IN if flag else ConsentEvent.Status.OPTED_OUT,
+                    status=status,
                     source=source[:120],
                     recorded_at=now,
                 )
@@ -566,7 +605,8 @@ def _update_matched(
     ConsentEvent.objects.bulk_create(consents, batch_size=BATCH)
 
 
-def _opted_out(person_ids: list[int]) -> set[tuple[int, str]]:
+def _latest_consent(person_ids: list[int]) -> dict[tuple[int, str], str]:
+    """The consent in force per (person, channel), for those who have one."""
     latest: dict[tuple[int, str], str] = {}
     for start in range(0, len(person_ids), 900):
         for pid, channel, status in (
@@ -575,4 +615,4 @@ def _opted_out(person_ids: list[int]) -> set[tuple[int, str]]:
             .values_list("person_id", "channel", "status")
         ):
             latest.setdefault((pid, channel), status)
-    return {key for key, status in latest.items() if status == ConsentEvent.Status.OPTED_OUT}
+    return latest

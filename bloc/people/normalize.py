@@ -5,12 +5,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+#: the longest address SMTP can carry (RFC 5321: a 256-octet path, less its angle brackets), and
+#: the length of every email column
+MAX_EMAIL_LENGTH = 254
+
 
 def normalize_email(value: str | None) -> str:
-    """Lower-cased, trimmed address; raises ValidationError when it is not an address."""
+    """Lower-cased, trimmed address; raises ValidationError when it is not an address (or is
+    longer than any address can be)."""
     text = (value or "").strip().lower()
     if not text:
         return ""
+    if len(text) > MAX_EMAIL_LENGTH:
+        raise ValidationError(
+            f"Longer than {MAX_EMAIL_LENGTH} characters, the most an email address can have.",
+            code="max_length",
+        )
     validate_email(text)
     return text
 
