@@ -8,7 +8,7 @@ class DemocracyConfig(AppConfig):
 
     def ready(self) -> None:
         from bloc.core.navigation import MenuEntry, register_menu
-        from bloc.democracy import dashboard, seeds  # noqa: F401
+        from bloc.democracy import dashboard, identity, seeds, tasks  # noqa: F401
 
         register_menu(MenuEntry("Ballots", "democracy:ballot-list", lambda user: True, order=50))
         register_menu(

@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from Crypto.Protocol.SecretSharing import Shamir
+from nacl.encoding import RawEncoder
 from nacl.exceptions import CryptoError
+from nacl.hash import blake2b
 from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.secret import SecretBox
 
 #: Every plaintext is padded to this many bytes before sealing (room for 100 ranked options).
 PLAINTEXT_SIZE = 512
@@ -110,3 +113,46 @@ def tracker_for(ciphertext: bytes) -> str:
     """The voter's receipt: a short hash of their ciphertext (random, as the ciphertext is)."""
     digest = hashlib.sha256(bytes(ciphertext)).digest()[:10]
     return base64.b32encode(digest).decode().rstrip("=")
+
+
+# --- Secrets that are never stored: derived from the server's voting secret when needed ---------
+
+
+def _subkey(secret: bytes, purpose: bytes, context: str) -> bytes:
+    """A 32-byte key for one purpose and one context (BLAKE2b keyed hash, libsodium's)."""
+    return blake2b(
+        context.encode(),
+        key=hashlib.sha256(secret).digest(),
+        person=purpose[:16].ljust(16, b"\0"),
+        digest_size=32,
+        encoder=RawEncoder,
+    )
+
+
+def voting_code(secret: bytes, *, ballot_id: int, entry_id: int, public_hex: str) -> str:
+    """A roll entry's personal voting code (80 bits, five groups of four hex digits), derived
+    from the voting secret, the ballot and its public key. It is never stored: the worker that
+    emails it derives it again at send time, and the database keeps only its SHA-256."""
+    raw = _subkey(secret, b"bloc-vote-code", f"{ballot_id}:{entry_id}:{public_hex}")[:10]
+    text = raw.hex().upper()
+    return "-".join(text[i : i + 4] for i in range(0, 20, 4))
+
+
+def _mix_box(secret: bytes, ballot_id: int, public_hex: str) -> SecretBox:
+    return SecretBox(_subkey(secret, b"bloc-box-mix", f"{ballot_id}:{public_hex}"))
+
+
+def wrap_pending(secret: bytes, *, ballot_id: int, public_hex: str, ciphertext: bytes) -> bytes:
+    """A sealed ballot under a second, symmetric layer while it waits to be mixed into the box
+    (random nonce: the wrapped bytes share nothing with the ciphertext the box will hold)."""
+    return bytes(_mix_box(secret, ballot_id, public_hex).encrypt(ciphertext))
+
+
+def unwrap_pending(secret: bytes, *, ballot_id: int, public_hex: str, wrapped: bytes) -> bytes:
+    try:
+        return bytes(_mix_box(secret, ballot_id, public_hex).decrypt(bytes(wrapped)))
+    except CryptoError as exc:
+        raise ValueError(
+            "A pending ballot does not open with this server's voting secret: was "
+            "BLOC_VOTING_SECRET (or DJANGO_SECRET_KEY) changed while the ballot was open?"
+        ) from exc

@@ -179,6 +179,10 @@ class VoterRollEntry(models.Model):
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="roll")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     chapter_id_at_freeze = models.BigIntegerField(null=True, blank=True)
+    email_at_freeze = models.EmailField(
+        blank=True,
+        help_text="Where this voter's personal voting code goes: the address on file at freeze.",
+    )
 
     objects = FrozenQuerySet.as_manager()
 
@@ -232,6 +236,23 @@ class SealedBallot(models.Model):
 
     def __str__(self) -> str:
         return self.tracker
+
+
+class PendingBallot(models.Model):
+    """A cast ballot waiting to be mixed into the box (docs/voting-security.md, "Unlinkable
+    writes"). It is written in the casting transaction, next to the participation, so a vote is
+    never half-stored; but it holds the sealed ballot only under a second layer of encryption
+    (a key derived from the server's secret, never stored), so a dump, a replica or a live read
+    that pairs it with its participation (same transaction id, neighbouring rows) learns nothing
+    it can match to the box. A mixing job moves pending ballots into `SealedBallot` in batches,
+    in random order, in its own transaction; closing mixes what is left."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="pending")
+    wrapped = models.BinaryField()
+
+    def __str__(self) -> str:
+        return "Pending ballot"
 
 
 class BallotResult(models.Model):

@@ -62,9 +62,7 @@ def _past_election(rng: random.Random) -> Ballot:
             base = list(rng.choice(slates))
             if rng.random() < 0.3:
                 rng.shuffle(base)
-            services.record_vote(
-                ballot=ballot, entry=entry, choice=base[: rng.randint(1, 4)], send_receipt=False
-            )
+            services.record_vote(ballot=ballot, entry=entry, choice=base[: rng.randint(1, 4)])
     with clock.replaying(closes + timedelta(minutes=5)):
         services.close_ballot(actor=None, ballot=ballot)
         services.tally_ballot(actor=None, ballot=ballot, shares=shares[1:])
@@ -102,7 +100,6 @@ def _open_referendum(rng: random.Random) -> Ballot:
             ballot=ballot,
             entry=entry,
             choice=[rng.choices([0, 1, 2], [60, 35, 5])[0]],
-            send_receipt=False,
         )
     return ballot
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("ballots/new/", views.ballot_create, name="ballot-create"),
     path("ballots/<int:pk>/", views.ballot_detail, name="ballot-detail"),
     path("ballots/<int:pk>/cast/", views.ballot_cast, name="ballot-cast"),
+    path("ballots/<int:pk>/receipt/", views.ballot_receipt, name="ballot-receipt"),
     path("ballots/<int:pk>/turnout/", views.ballot_turnout, name="ballot-turnout"),
     path("ballots/<int:pk>/board/", views.ballot_board, name="ballot-board"),
     path("ballots/<int:pk>/results/", views.ballot_results, name="ballot-results"),

@@ -124,6 +124,39 @@ def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "democracy/ballot_receipt.html", {"ballot": ballot, "tracker": tracker})
 
 
+@require_POST
+def ballot_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Email the voter the tracker their receipt page shows, now (nothing is queued or stored).
+    A signed-in voter is identified by their login; a voter by code by the code they used."""
+    tracker = request.POST.get("tracker", "").strip().upper()
+    code = request.POST.get("code", "")
+    try:
+        if code:
+            ballot = selectors.ballot_for_receipt_by_code(pk)
+            services.send_receipt_by_code(code=code, ballot=ballot, tracker=tracker)
+        else:
+            if not request.user.is_authenticated:
+                raise Http404("Not found.")
+            ballot = selectors.ballot_for(request.user, pk)
+            entry = selectors.roll_entry_for(request.user, ballot)
+            if entry is None or not selectors.has_voted(entry):
+                raise Http404("Not found.")
+            services.send_receipt(ballot=ballot, entry_id=entry.pk, tracker=tracker)
+    except PermissionDenied:
+        raise Http404("Not found.") from None
+    except ValidationError as exc:
+        return render(
+            request,
+            "democracy/ballot_receipt.html",
+            {"ballot": ballot, "tracker": tracker, "code": code, "receipt_error": _errors(exc)},
+        )
+    return render(
+        request,
+        "democracy/ballot_receipt.html",
+        {"ballot": ballot, "tracker": tracker, "code": code, "receipt_sent": True},
+    )
+
+
 @login_required
 def ballot_manage(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = selectors.managed_ballot_for(request.user, pk)

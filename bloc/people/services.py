@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from bloc.core import geo
+from bloc.core.registry import identity_locks
 from bloc.people import audit, permissions, selectors
 from bloc.people.models import (
     LADDER_ORDER,
@@ -156,7 +157,8 @@ def _create_person(
 
 
 def update_person(*, actor: Any, person: Person, **changes: Any) -> Person:
-    """Change a person's details; a new ZIP reassigns the chapter by jurisdiction."""
+    """Change a person's details; a new ZIP reassigns the chapter by jurisdiction, or asks the
+    receiving chapter to approve the move when the editor cannot edit its people."""
     if actor is not None and not (
         permissions.can_edit_person_in(actor, person.chapter_id) or person.user_id == actor.pk
     ):
@@ -171,11 +173,13 @@ def update_person(*, actor: Any, person: Person, **changes: Any) -> Person:
         if "email" in changes:
             key = normalize_email(changes.pop("email"))
             if key != person.email:
+                _refuse_if_locked(person)
                 _set_primary_email(person, key)
                 changed.append("email")
         if "phone" in changes:
             key = normalize_phone(changes.pop("phone"))
             if key != person.phone:
+                _refuse_if_locked(person)
                 _set_primary_phone(person, key)
                 changed.append("phone")
         if "zip_code" in changes:
@@ -185,7 +189,7 @@ def update_person(*, actor: Any, person: Person, **changes: Any) -> Person:
                 changed.append("zip_code")
                 new_chapter = selectors.chapter_for_zip(zip5)
                 if new_chapter != person.chapter:
-                    _move(person, new_chapter, ChapterAssignment.Reason.ZIP, actor)
+                    _move_for_zip(person, new_chapter, actor)
         for field, value in changes.items():
             if getattr(person, field) != value:
                 setattr(person, field, value)
@@ -194,6 +198,27 @@ def update_person(*, actor: Any, person: Person, **changes: Any) -> Person:
             person.save()
             audit.person_updated(actor=actor, person=person, fields=changed)
     return person
+
+
+def _move_for_zip(person: Person, chapter: Chapter | None, actor: Any) -> None:
+    """A new ZIP moves the person to the chapter whose area it is in, when the one editing may
+    edit that chapter's people (or is the person). Otherwise an organizer could move members
+    into another chapter unasked: the move becomes a transfer request for the receiving
+    chapter to approve."""
+    own_edit = actor is None or person.user_id == getattr(actor, "pk", None)
+    if chapter is None or own_edit or permissions.can_edit_person_in(actor, chapter.pk):
+        _move(person, chapter, ChapterAssignment.Reason.ZIP, actor)
+        return
+    _refuse_if_locked(person)
+    TransferRequest.objects.filter(person=person, status=TransferRequest.Status.PENDING).update(
+        status=TransferRequest.Status.DECLINED, decided_at=timezone.now()
+    )
+    transfer = TransferRequest.objects.create(
+        person=person,
+        to_chapter=chapter,
+        reason="The ZIP code was changed to one in this chapter's area by another chapter.",
+    )
+    audit.transfer_requested(actor=actor, transfer=transfer)
 
 
 def _set_primary_email(person: Person, key: str) -> None:
@@ -222,7 +247,26 @@ def _set_primary_phone(person: Person, key: str) -> None:
     person.phone = key
 
 
+def identity_locked(*people: Person | int) -> str:
+    """Why these people's voting identity cannot change now ("" when it can): merges, email
+    and phone changes, chapter moves and login links are refused while any of them is on a live
+    voter roll (the checks are registered by the apps that freeze identities)."""
+    ids = [p if isinstance(p, int) else p.pk for p in people]
+    for _name, check in identity_locks:
+        reason = check(ids)
+        if reason:
+            return reason
+    return ""
+
+
+def _refuse_if_locked(*people: Person | int) -> None:
+    reason = identity_locked(*people)
+    if reason:
+        raise ValidationError(reason)
+
+
 def _move(person: Person, chapter: Chapter | None, reason: str, actor: Any) -> None:
+    _refuse_if_locked(person)
     from_id = person.chapter_id
     person.chapter = chapter
     person.save(update_fields=["chapter", "updated_at"])
@@ -408,6 +452,7 @@ def merge_people(*, actor: Any, survivor: Person, merged: Person) -> MergeRecord
         merged = Person.objects.select_for_update().get(pk=merged.pk)
         if survivor.merged_into_id or merged.merged_into_id:
             raise ValidationError("One of these records was already merged.")
+        _refuse_if_locked(survivor, merged)
         moved = {
             "emails": PersonEmail.objects.filter(person=merged).update(
                 person=survivor, is_primary=False

@@ -154,11 +154,18 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             # A fresh copy: validating the ModelForm already wrote the new values onto `person`.
             fresh = selectors.person_for(request.user, pk)
-            services.update_person(actor=request.user, person=fresh, **changes)
+            saved = services.update_person(actor=request.user, person=fresh, **changes)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Saved.")
+            pending = saved.transfer_requests.filter(status="pending").select_related("to_chapter")
+            for transfer in pending:
+                messages.info(
+                    request,
+                    f"The new ZIP code is in {transfer.to_chapter.name}'s area: the move waits "
+                    "for that chapter's organizers to approve it.",
+                )
             return redirect("people:person-detail", pk=pk)
     return render(request, "people/person_edit.html", {"form": form, "person": person})
 

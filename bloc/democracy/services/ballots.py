@@ -1,8 +1,11 @@
 """The only write path for ballots. Keyword-only arguments, `actor=`, one transaction and one
 audit event each (casting excepted: see docs/decisions/0201-ballot-secrecy.md)."""
 
+import functools
 import hashlib
+import re
 import secrets
+import smtplib
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,14 +13,14 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, connection, transaction
 
 from bloc.accounts import selectors as roles
 from bloc.core import db
 from bloc.core.navigation import cached_reverse
-from bloc.core.tasks import send_email_on_commit
 from bloc.democracy import apportionment, audit, clock, counting, crypto, permissions, selectors
 from bloc.democracy.models import (
     Apportionment,
@@ -25,6 +28,7 @@ from bloc.democracy.models import (
     BallotResult,
     Option,
     Participation,
+    PendingBallot,
     SealedBallot,
     VoterRollEntry,
     VotingCode,
@@ -36,6 +40,8 @@ from bloc.people.models import Chapter
 
 YES_NO_OPTIONS = ("Yes", "No", "Abstain")
 MAX_OPTIONS = 60
+#: Roll entries per voting-code email task.
+CODE_EMAIL_BATCH = 500
 
 
 class AlreadyVoted(ValidationError):
@@ -172,11 +178,13 @@ def freeze_roll(*, actor: Any, ballot: Ballot) -> list[str]:
             raise ValidationError("The roll is frozen on or after the cutoff date.")
         members = people.memberships_in_good_standing(
             as_of=ballot.cutoff_on, grace_days=ballot.grace_days, chapter_id=ballot.chapter_id
-        ).values_list("person_id", "person__chapter_id")
+        ).values_list("person_id", "person__chapter_id", "person__email")
         VoterRollEntry.objects.bulk_create(
             (
-                VoterRollEntry(ballot=ballot, person_id=pid, chapter_id_at_freeze=cid)
-                for pid, cid in members
+                VoterRollEntry(
+                    ballot=ballot, person_id=pid, chapter_id_at_freeze=cid, email_at_freeze=email
+                )
+                for pid, cid, email in members
             ),
             batch_size=2000,
         )
@@ -247,31 +255,29 @@ def cast_ballot(*, actor: Any, ballot: Ballot, choice: Sequence[int]) -> str:
     return record_vote(ballot=ballot, entry=entry, choice=choice)
 
 
-def record_vote(
-    *, ballot: Ballot, entry: VoterRollEntry, choice: Sequence[int], send_receipt: bool = True
-) -> str:
+def record_vote(*, ballot: Ballot, entry: VoterRollEntry, choice: Sequence[int]) -> str:
     """Cast for a roll entry whose voter is already identified (signed in, or by a personal
     voting code). Returns the tracker; raises AlreadyVoted on a second attempt."""
-    email = entry.person.email if send_receipt else ""
-    return _cast(
-        ballot=ballot,
-        entry_id=entry.pk,
-        entry_ballot_id=entry.ballot_id,
-        email=email,
-        choice=choice,
-    )
+    return _cast(ballot=ballot, entry_id=entry.pk, entry_ballot_id=entry.ballot_id, choice=choice)
 
 
-def _cast(
-    *, ballot: Ballot, entry_id: int, entry_ballot_id: int, email: str, choice: Sequence[int]
-) -> str:
+def voting_secret() -> bytes:
+    """What voting codes and the pending box's layer are derived from; never stored."""
+    return (settings.BLOC_VOTING_SECRET or settings.SECRET_KEY).encode()
+
+
+def _cast(*, ballot: Ballot, entry_id: int, entry_ballot_id: int, choice: Sequence[int]) -> str:
     """The casting transaction (the hot path of a referendum: see decision 0202).
 
     The ballot row is re-read under a key-share lock, so the window and status checked are
     the ones in force when the two rows are written: closing takes the row exclusively and
     waits for casts in flight, and a cast that waits for a close sees the ballot closed.
-    Participation and sealed ballot are written together; the one-to-one key on
-    `Participation` makes a second vote impossible under concurrent requests."""
+    The participation and the pending ballot are written together, so a vote is never half
+    stored and the one-to-one key on `Participation` makes a second vote impossible under
+    concurrent requests. The sealed ballot reaches the box later, mixed with others in a
+    transaction of its own (`mix_pending`), so nothing in the box shares this transaction's
+    id, time or place in the table. No receipt is sent from here: a stored email task would
+    pair the voter's address with their tracker (`send_receipt` sends one on request)."""
     if entry_ballot_id != ballot.pk:
         raise PermissionDenied("You are not on this ballot's voter roll.")
     now = clock.now()
@@ -283,33 +289,115 @@ def _cast(
             picked = _validate_choice(ballot, choice)
             ciphertext = crypto.seal(picked, public_hex=current.public_key)
             tracker = crypto.tracker_for(ciphertext)
-            _write_vote(
-                entry_id=entry_id, ballot_pk=ballot.pk, ciphertext=ciphertext, tracker=tracker
+            wrapped = crypto.wrap_pending(
+                voting_secret(),
+                ballot_id=ballot.pk,
+                public_hex=current.public_key,
+                ciphertext=ciphertext,
             )
-            if email:
-                send_email_on_commit(
-                    to=[email],
-                    subject=f"Your vote is recorded: {ballot.title}",
-                    body=_receipt_body(ballot, tracker),
-                )
+            _write_vote(entry_id=entry_id, ballot_pk=ballot.pk, wrapped=wrapped)
     except IntegrityError:
         raise AlreadyVoted("You have already voted on this ballot.") from None
     return tracker
 
 
-def _write_vote(*, entry_id: int, ballot_pk: int, ciphertext: bytes, tracker: str) -> None:
-    """The participation and the sealed ballot, each one plain INSERT (core.db.insert): on the
+def _write_vote(*, entry_id: int, ballot_pk: int, wrapped: bytes) -> None:
+    """The participation and the pending ballot, each one plain INSERT (core.db.insert): on the
     cast's hot path the ORM's save machinery for these two fixed rows cost more CPU than the
-    statements. Same rows as save() writes (random UUID keys, no timestamps); a second vote
-    still fails on the participation's one-to-one key with IntegrityError."""
+    statements. Random UUID keys, no timestamps; a second vote still fails on the
+    participation's one-to-one key with IntegrityError."""
     db.insert(Participation(roll_entry_id=entry_id))
-    db.insert(SealedBallot(ballot_id=ballot_pk, ciphertext=ciphertext, tracker=tracker))
+    db.insert(PendingBallot(ballot_id=ballot_pk, wrapped=wrapped))
+
+
+def mix_pending(*, ballot: Ballot, force: bool = False) -> int:
+    """Move this open ballot's pending ballots into the box, in random order, in one
+    transaction of their own. Only when at least BLOC_BALLOT_MIX_MIN are waiting (each batch is
+    a crowd to hide in), or always with `force`. Returns how many went into the box.
+
+    Locks, on PostgreSQL: the ballot row FOR KEY SHARE first (as a cast does), so a close,
+    which holds it FOR UPDATE and mixes what is left itself, is never raced: a mixer waits for
+    the close and then finds the ballot closed. Concurrent mixers skip each other's rows."""
+    with transaction.atomic():
+        current = selectors.ballot_window_for_cast(ballot.pk)
+        if current is None or current.status != Ballot.Status.OPEN:
+            return 0
+        return _mix_locked(ballot.pk, current.public_key, force=force, skip_locked=True)
+
+
+def _mix_locked(ballot_pk: int, public_hex: str, *, force: bool, skip_locked: bool) -> int:
+    """The mixing itself, inside a transaction that already holds the ballot row."""
+    pending = PendingBallot.objects.filter(ballot_id=ballot_pk)
+    if skip_locked and connection.features.has_select_for_update_skip_locked:
+        pending = pending.select_for_update(skip_locked=True)
+    elif connection.features.has_select_for_update:
+        pending = pending.select_for_update()
+    rows = list(pending.values_list("id", "wrapped"))
+    if not rows or (not force and len(rows) < settings.BLOC_BALLOT_MIX_MIN):
+        return 0
+    secret = voting_secret()
+    sealed = [
+        crypto.unwrap_pending(secret, ballot_id=ballot_pk, public_hex=public_hex, wrapped=bytes(w))
+        for _, w in rows
+    ]
+    secrets.SystemRandom().shuffle(sealed)
+    SealedBallot.objects.bulk_create(
+        SealedBallot(ballot_id=ballot_pk, ciphertext=c, tracker=crypto.tracker_for(c))
+        for c in sealed
+    )
+    PendingBallot.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+    return len(rows)
+
+
+def mix_open_ballots() -> int:
+    """The periodic job: mix every open ballot's pending ballots that have reached a batch."""
+    ids = (
+        PendingBallot.objects.filter(ballot__status=Ballot.Status.OPEN)
+        .values_list("ballot_id", flat=True)
+        .distinct()
+    )
+    return sum(mix_pending(ballot=b) for b in Ballot.objects.filter(pk__in=list(ids)))
+
+
+def send_receipt(*, ballot: Ballot, entry_id: int, tracker: str) -> None:
+    """Email a voter the tracker they were shown, now, from this request: nothing is queued or
+    stored, so no table pairs their address with their tracker. Only a roll entry that has
+    voted gets one, at most BLOC_BALLOT_RECEIPTS_PER_VOTER a ballot. The tracker is the one
+    the voter's own page shows; it is public on the board once mixed, so nothing more is
+    checked (checking would need the very link this avoids)."""
+    if not re.fullmatch(r"[A-Z2-7]{16}", tracker or ""):
+        raise ValidationError("That is not a tracker from this site.")
+    entry = (
+        VoterRollEntry.objects.filter(pk=entry_id, ballot_id=ballot.pk, participation__isnull=False)
+        .only("id", "email_at_freeze")
+        .first()
+    )
+    if entry is None:
+        raise PermissionDenied("Only a member who has voted on this ballot gets a receipt.")
+    if not entry.email_at_freeze:
+        raise ValidationError("We have no email address for you on this ballot's roll.")
+    key = f"democracy:receipts:{ballot.pk}:{entry.pk}"
+    cache.add(key, 0, timeout=60 * 60 * 24 * 60)
+    if cache.incr(key) > settings.BLOC_BALLOT_RECEIPTS_PER_VOTER:
+        raise ValidationError("Your receipt was already emailed to you several times.")
+    message = EmailMessage(
+        subject=f"Your vote is recorded: {ballot.title}",
+        body=_receipt_body(ballot, tracker),
+        to=[entry.email_at_freeze],
+    )
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException):
+        raise ValidationError(
+            "The email could not be sent just now. Note your tracker down and try again later."
+        ) from None
 
 
 def _receipt_body(ballot: Ballot, tracker: str) -> str:
     board = settings.SITE_URL.rstrip("/") + cached_reverse("democracy:ballot-board", ballot.pk)
     return (
-        f"Your ballot in “{ballot.title}” is sealed and in the ballot box.\n\n"
+        f"Your ballot in “{ballot.title}” is sealed and recorded. It joins the box on the "
+        "bulletin board with a batch of other ballots, and at the latest when voting closes.\n\n"
         f"Your tracker: {tracker}\n\n"
         f"Look it up on the public bulletin board ({board}) at any time. The tracker shows that "
         "your ballot was counted; it does not show how you voted, and nobody can learn that "
@@ -325,6 +413,9 @@ def close_ballot(*, actor: Any, ballot: Ballot) -> Ballot:
         ballot = _locked(ballot, Ballot.Status.OPEN)
         if clock.now() < ballot.closes_at:
             raise ValidationError("Voting is still open until the announced closing time.")
+        # Whatever is still pending joins the box now; a mixer waiting on the ballot row will
+        # find it closed. Never skip locked rows here: every cast ballot must be in the box.
+        _mix_locked(ballot.pk, ballot.public_key, force=True, skip_locked=False)
         rows = list(SealedBallot.objects.filter(ballot=ballot).values_list("ciphertext", "tracker"))
         secrets.SystemRandom().shuffle(rows)
         SealedBallot.objects.filter(ballot=ballot).delete()
@@ -511,15 +602,17 @@ def finalize_result(*, actor: Any, ballot: Ballot, outcome: str = "") -> Ballot:
     return ballot
 
 
-def _code_hash(code: str) -> str:
+def code_hash(code: str) -> str:
     normalized = "".join(ch for ch in code.upper() if ch.isalnum())
     return hashlib.sha256(f"bloc-voting-code-v1:{normalized}".encode()).hexdigest()
 
 
 def issue_voting_codes(*, actor: Any, ballot: Ballot) -> list[tuple[VoterRollEntry, str]]:
-    """Give every roll entry without a code a personal voting code. Members with an email
-    address get theirs by email; the codes of the others are returned, once, for printing and
-    mailing. Codes are stored only as hashes."""
+    """Give every roll entry without a code a personal voting code. Members with an address on
+    the roll get theirs by email, to the address recorded at freeze; the codes of the others
+    are returned, once, for printing and mailing. Codes are derived from the voting secret and
+    stored only as hashes: the email task carries roll entry ids, never a code or an address,
+    and derives each code again at send time (`democracy.tasks.send_voting_codes`)."""
     _require_manager(actor, ballot.chapter_id)
     printable: list[tuple[VoterRollEntry, str]] = []
     with transaction.atomic():
@@ -529,27 +622,16 @@ def issue_voting_codes(*, actor: Any, ballot: Ballot) -> list[tuple[VoterRollEnt
                 "person"
             )
         )
+        secret = voting_secret()
         issued = []
-        emailed = 0
-        vote_url = settings.SITE_URL.rstrip("/") + reverse(
-            "democracy:ballot-vote-by-code", args=[ballot.pk]
-        )
+        emailed: list[int] = []
         for entry in entries:
-            code = "-".join(secrets.token_hex(2).upper() for _ in range(5))
-            issued.append(VotingCode(roll_entry=entry, code_sha256=_code_hash(code)))
-            if entry.person.email:
-                emailed += 1
-                send_email_on_commit(
-                    to=[entry.person.email],
-                    subject=f"Your voting code: {ballot.title}",
-                    body=(
-                        f"You may vote in “{ballot.title}” from {ballot.opens_at:%B %d, %Y %H:%M} "
-                        f"to {ballot.closes_at:%B %d, %Y %H:%M} UTC.\n\n"
-                        f"Your personal voting code: {code}\n\nVote at {vote_url}\n\n"
-                        "Keep this code private: it can be used once. You can also vote by "
-                        "signing in.\n"
-                    ),
-                )
+            code = crypto.voting_code(
+                secret, ballot_id=ballot.pk, entry_id=entry.pk, public_hex=ballot.public_key
+            )
+            issued.append(VotingCode(roll_entry=entry, code_sha256=code_hash(code)))
+            if entry.email_at_freeze:
+                emailed.append(entry.pk)
             else:
                 printable.append((entry, code))
         VotingCode.objects.bulk_create(issued, batch_size=2000)
@@ -557,22 +639,38 @@ def issue_voting_codes(*, actor: Any, ballot: Ballot) -> list[tuple[VoterRollEnt
             actor=actor,
             ballot=ballot,
             step="codes_issued",
-            emailed=emailed,
+            emailed=len(emailed),
             printed=len(printable),
         )
+        from bloc.democracy.tasks import send_voting_codes
+
+        for start in range(0, len(emailed), CODE_EMAIL_BATCH):
+            batch = emailed[start : start + CODE_EMAIL_BATCH]
+            transaction.on_commit(
+                functools.partial(send_voting_codes.enqueue, ballot_id=ballot.pk, entry_ids=batch)
+            )
     return printable
+
+
+def voting_code_for(ballot: Ballot, entry_id: int) -> str:
+    """Derive a roll entry's code again (the email task, at send time). Never store it."""
+    return crypto.voting_code(
+        voting_secret(), ballot_id=ballot.pk, entry_id=entry_id, public_hex=ballot.public_key
+    )
 
 
 def cast_with_code(*, code: str, ballot: Ballot, choice: Sequence[int]) -> str:
     """Vote with a personal code (no sign-in). Returns the tracker."""
-    found = selectors.roll_entry_for_code(_code_hash(code), ballot.pk)
+    found = selectors.roll_entry_for_code(code_hash(code), ballot.pk)
     if found is None:
         raise PermissionDenied("That voting code is not valid for this ballot.")
-    entry_id, email = found
-    return _cast(
-        ballot=ballot,
-        entry_id=entry_id,
-        entry_ballot_id=ballot.pk,
-        email=email,
-        choice=choice,
-    )
+    entry_id, _email = found
+    return _cast(ballot=ballot, entry_id=entry_id, entry_ballot_id=ballot.pk, choice=choice)
+
+
+def send_receipt_by_code(*, code: str, ballot: Ballot, tracker: str) -> None:
+    """A receipt for a member who voted with a personal code (the code proves who they are)."""
+    found = selectors.roll_entry_for_code(code_hash(code), ballot.pk)
+    if found is None:
+        raise PermissionDenied("That voting code is not valid for this ballot.")
+    send_receipt(ballot=ballot, entry_id=found[0], tracker=tracker)

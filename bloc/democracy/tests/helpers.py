@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from bloc.democracy import selectors, services
-from bloc.democracy.models import Ballot, VoterRollEntry
+from bloc.democracy.models import Ballot, SealedBallot, VoterRollEntry
 
 YES, NO, ABSTAIN = 0, 1, 2
 CANDIDATES = ["Ana Rivers", "Bo Lindqvist", "Cy Okonkwo", "Dee Marsh"]
@@ -43,6 +43,13 @@ def opened(**kw: Any) -> tuple[Ballot, list[str]]:
 def vote(ballot: Ballot, person: Any, choice: list[int]) -> str:
     entry = VoterRollEntry.objects.get(ballot=ballot, person=person)
     return services.record_vote(ballot=ballot, entry=entry, choice=choice)
+
+
+def in_box(ballot: Ballot) -> int:
+    """Mix what is pending into the box now (closing does it; so does the periodic job once
+    a batch is full) and say how many sealed ballots the box holds."""
+    services.mix_pending(ballot=ballot, force=True)
+    return SealedBallot.objects.filter(ballot=ballot).count()
 
 
 def after_close(ballot: Ballot) -> Any:

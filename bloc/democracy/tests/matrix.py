@@ -22,6 +22,12 @@ def _draft_b(p):
     return draft(chapter=p.chapter_b).pk
 
 
+def _open_chapter_b(p):
+    from bloc.democracy.tests.helpers import opened
+
+    return opened(chapter=p.chapter_b)[0].pk
+
+
 def _certified(p):
     from bloc.democracy.tests.helpers import certified_yes_no
 
@@ -67,6 +73,13 @@ ROWS = [
         expect(admin=302, organizer_a=302, organizer_b=302, member_a=302),
         method="post",
         note="empty form: a message, nothing cast",
+    ),
+    Row(
+        "democracy:ballot-receipt",
+        _url("democracy:ballot-receipt", _open_national),
+        expect(anon=404),
+        method="post",
+        note="only a voter who has voted gets a receipt; nobody here has",
     ),
     Row(
         "democracy:ballot-turnout",
@@ -128,8 +141,22 @@ ROWS = [
     Row(
         "democracy:ballot-vote-by-code",
         _url("democracy:ballot-vote-by-code", _draft_b),
-        expect(anon=404),
-        note="not open: nothing shown",
+        expect(anon=200, **EVERYONE),
+        note="not open: the same neutral code step as any id, naming nothing",
+    ),
+    Row(
+        "democracy:ballot-vote-by-code",
+        _url("democracy:ballot-vote-by-code", _open_chapter_b),
+        expect(anon=200, **EVERYONE),
+        note="a chapter's open ballot: the neutral code step; the ballot only for a valid code",
+    ),
+    Row(
+        "democracy:ballot-vote-by-code",
+        _url("democracy:ballot-vote-by-code", _open_chapter_b),
+        expect(anon=200, **EVERYONE),
+        method="post",
+        data={"code": "0000-0000-0000-0000-0000"},
+        note="a wrong code: the code step again, naming nothing",
     ),
     Row(
         "democracy:ballot-manage",

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from bloc.democracy import services
-from bloc.democracy.models import Participation, SealedBallot
-from bloc.democracy.tests.helpers import YES, opened
+from bloc.democracy.models import Participation, SealedBallot, VoterRollEntry
+from bloc.democracy.tests.helpers import YES, in_box, opened
 from bloc.people.models import Person
 
 # PostgreSQL allows 100 connections by default and other work shares the server: at most this
@@ -50,7 +50,7 @@ def test_simultaneous_casts_by_one_member_store_exactly_one_ballot(personas, cas
     )
 
     assert sorted(outcomes) == ["cast"] + ["refused"] * (casts - 1)
-    assert SealedBallot.objects.filter(ballot=ballot).count() == 1
+    assert in_box(ballot) == 1
     assert Participation.objects.filter(roll_entry__ballot=ballot).count() == 1
 
 
@@ -61,6 +61,7 @@ def test_two_hundred_simultaneous_casts_by_code_and_by_account_store_one_ballot(
     ballot, _ = opened()
     # Without an email address the member's code is returned for printing instead of emailed.
     Person.objects.filter(pk=personas.person_member_a.pk).update(email="")
+    VoterRollEntry._base_manager.filter(person=personas.person_member_a).update(email_at_freeze="")
     codes = dict(
         (entry.person_id, code)
         for entry, code in services.issue_voting_codes(actor=None, ballot=ballot)
@@ -80,7 +81,7 @@ def test_two_hundred_simultaneous_casts_by_code_and_by_account_store_one_ballot(
     outcomes = _simultaneous(200, attempt)
 
     assert sorted(outcomes) == ["cast"] + ["refused"] * 199
-    assert SealedBallot.objects.filter(ballot=ballot).count() == 1
+    assert in_box(ballot) == 1
     assert Participation.objects.filter(roll_entry__ballot=ballot).count() == 1
 
 
@@ -128,3 +129,59 @@ def test_a_cast_waiting_on_a_close_in_progress_is_refused_and_the_box_stays_as_c
 
     assert SealedBallot.objects.filter(ballot=ballot).count() == 0
     assert Participation.objects.filter(roll_entry__ballot=ballot).count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_mixer_racing_a_close_leaves_no_ballot_out_of_the_box(personas):
+    """The periodic mixer and a close run at once: the close mixes what is pending and fixes
+    the board; the mixer waits for it, finds the ballot closed and moves nothing. Every cast
+    ballot is in the box and in the board's fingerprint."""
+    from django.db import transaction
+
+    from bloc.democracy import selectors
+    from bloc.democracy.models import Ballot, PendingBallot
+    from bloc.democracy.tests.helpers import vote
+
+    ballot, _ = opened()
+    vote(ballot, personas.person_member_a, [YES])
+    vote(ballot, personas.person_member_b, [YES])
+    entered, release = threading.Event(), threading.Event()
+
+    def closing() -> None:
+        try:
+            with transaction.atomic():
+                locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
+                entered.set()
+                release.wait(timeout=30)
+                # What close_ballot does under the row lock, minus the clock check.
+                services.ballots._mix_locked(
+                    locked.pk, locked.public_key, force=True, skip_locked=False
+                )
+                Ballot.objects.filter(pk=ballot.pk).update(
+                    status=Ballot.Status.CLOSED,
+                    board_fingerprint=selectors.board_fingerprint(locked),
+                )
+        finally:
+            connection.close()
+
+    def mixing() -> int:
+        try:
+            return services.mix_pending(ballot=ballot, force=True)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        closer = pool.submit(closing)
+        assert entered.wait(timeout=30)
+        mixer = pool.submit(mixing)
+        with pytest.raises(TimeoutError):
+            mixer.result(timeout=0.5)
+        release.set()
+        closer.result(timeout=30)
+        assert mixer.result(timeout=30) == 0
+
+    ballot.refresh_from_db()
+    assert not PendingBallot.objects.filter(ballot=ballot).exists()
+    assert SealedBallot.objects.filter(ballot=ballot).count() == 2
+    assert ballot.board_fingerprint == selectors.board_fingerprint(ballot)

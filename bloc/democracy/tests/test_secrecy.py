@@ -8,7 +8,7 @@ from django.db import connection, models
 
 from bloc.democracy import crypto
 from bloc.democracy.models import Participation, SealedBallot
-from bloc.democracy.tests.helpers import opened, vote
+from bloc.democracy.tests.helpers import in_box, opened, vote
 
 
 def _dump() -> str:
@@ -38,6 +38,7 @@ def test_every_ciphertext_has_the_same_length(personas):
     ballot, _ = opened(method="stv", seats=2)
     vote(ballot, personas.person_member_a, [0])
     vote(ballot, personas.person_member_b, [3, 2, 1, 0])
+    in_box(ballot)
     sizes = {len(bytes(c)) for c in SealedBallot.objects.values_list("ciphertext", flat=True)}
     assert sizes == {crypto.CIPHERTEXT_SIZE}
 
@@ -46,6 +47,7 @@ def test_a_dump_of_every_table_holds_no_choice_and_no_private_key(personas):
     ballot, shares = opened(method="irv")
     ranking = [3, 1, 0, 2]
     vote(ballot, personas.person_member_a, ranking)
+    in_box(ballot)
     dump = _dump()
     private = crypto.combine_shares(
         shares[:2], threshold=ballot.trustee_threshold, public_hex=ballot.public_key

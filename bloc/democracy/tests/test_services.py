@@ -23,7 +23,7 @@ from bloc.democracy.models import (
 from bloc.democracy.signals import result_certified
 from bloc.democracy.tally import count_scottish, from_rankings
 from bloc.democracy.tally.cli import main as tally_cli
-from bloc.democracy.tests.helpers import ABSTAIN, NO, YES, counted, draft, opened, vote
+from bloc.democracy.tests.helpers import ABSTAIN, NO, YES, counted, draft, in_box, opened, vote
 from bloc.people.models import Membership
 from bloc.people.services import create_person, record_membership
 
@@ -78,7 +78,7 @@ def test_a_member_votes_once(personas):
     services.cast_ballot(actor=personas.member_a, ballot=ballot, choice=[YES])
     with pytest.raises(services.AlreadyVoted):
         services.cast_ballot(actor=personas.member_a, ballot=ballot, choice=[NO])
-    assert SealedBallot.objects.filter(ballot=ballot).count() == 1
+    assert in_box(ballot) == 1
     assert Participation.objects.filter(roll_entry__ballot=ballot).count() == 1
 
 
@@ -91,7 +91,7 @@ def test_casting_is_refused_outside_the_voting_window(personas):
         services.cast_ballot(actor=personas.member_a, ballot=ballot, choice=[YES])
     with time_machine.travel(ballot.closes_at - timedelta(seconds=1), tick=False):
         services.cast_ballot(actor=personas.member_a, ballot=ballot, choice=[YES])
-    assert SealedBallot.objects.filter(ballot=ballot).count() == 1
+    assert in_box(ballot) == 1
 
 
 def test_only_members_on_the_frozen_roll_vote(personas):
@@ -225,6 +225,9 @@ def test_the_receipt_email_carries_the_tracker_and_never_a_choice(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         tracker = services.cast_ballot(actor=personas.member_a, ballot=ballot, choice=[2, 0])
+    assert not mail.outbox, "no receipt is queued with the cast (it would be stored)"
+    entry = selectors.roll_entry_for(personas.member_a, ballot)
+    services.send_receipt(ballot=ballot, entry_id=entry.pk, tracker=tracker)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [personas.member_a.email]

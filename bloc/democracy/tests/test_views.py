@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bloc.democracy.models import Ballot, Participation, SealedBallot
-from bloc.democracy.tests.helpers import YES, certified_yes_no, opened, vote
+from bloc.democracy.tests.helpers import YES, certified_yes_no, in_box, opened, vote
 
 
 def test_a_member_ranks_casts_and_finds_their_tracker(client, personas):
@@ -22,6 +22,7 @@ def test_a_member_ranks_casts_and_finds_their_tracker(client, personas):
     receipt = client.post(cast_url, {"rank_2": "1", "rank_0": "2"})
     assert receipt.status_code == 200
     tracker = receipt.context["tracker"]
+    assert in_box(ballot) == 1
     assert SealedBallot.objects.filter(ballot=ballot, tracker=tracker).exists()
     assert "Cy Okonkwo" not in receipt.content.decode()
 

@@ -108,7 +108,7 @@ def run_ballot(ballot: Ballot, votes: dict[Any, int]) -> Ballot:
     democracy.open_ballot(actor=None, ballot=ballot)
     for person, choice in votes.items():
         entry = VoterRollEntry.objects.get(ballot=ballot, person=person)
-        democracy.record_vote(ballot=ballot, entry=entry, choice=[choice], send_receipt=False)
+        democracy.record_vote(ballot=ballot, entry=entry, choice=[choice])
     with time_machine.travel(ballot.closes_at + timedelta(minutes=1), tick=False):
         democracy.close_ballot(actor=None, ballot=ballot)
         democracy.tally_ballot(actor=None, ballot=ballot, shares=shares[:2])
