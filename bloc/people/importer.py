@@ -5,8 +5,6 @@ lacks a required column. Otherwise every good row is written in one transaction 
 row is reported with its row number, column and reason; a crash mid-way writes nothing.
 """
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -16,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from bloc.core import geo
+from bloc.core import csvrows, geo
 from bloc.people import audit, bulk, selectors
 from bloc.people.models import (
     Channel,
@@ -276,15 +274,15 @@ def import_people(
 ) -> ImportReport:
     """Import people (and memberships) from CSV bytes. See the module docstring for the rules."""
     text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        headers = next(reader)
-    except StopIteration:
-        raise ImportRefused("The file is empty. Nothing was imported.") from None
-    except csv.Error as exc:
+    records = csvrows.records(text)
+    head = next(records, None)
+    if head is None:
+        raise ImportRefused("The file is empty. Nothing was imported.")
+    if head.error:
         raise ImportRefused(
-            f"The header line is not valid CSV ({exc}). Nothing was imported."
-        ) from None
+            f"The header line is not valid CSV ({head.error}). Nothing was imported."
+        )
+    headers = head.cells
     mapping = mapping or default_mapping(headers)
     unknown_targets = sorted(set(mapping.values()) - set(FIELDS))
     if unknown_targets:
@@ -309,53 +307,45 @@ def import_people(
     seen_phone: dict[str, int] = {}
     column_of = {i: target for target, i in index.items()}
     told = 0  # rows passed to progress()
-    line_number = reader.line_num + 1  # the file line the next record starts on
-    try:
-        for raw in reader:
-            first, line_number = line_number, reader.line_num + 1
-            if progress and report.rows - told >= 1000:
-                progress(report.rows - told)
-                told = report.rows
-            if not any(cell.strip() for cell in raw):
-                continue
-            if reader.line_num > first:
-                # A quoted cell holding line breaks: in a file of one-line cells, a quote that
-                # was never closed. Every line it swallowed is a row of the report.
-                report.rows += reader.line_num - first + 1
-                report.errors.extend(_swallowed(first, reader.line_num, raw, column_of))
-                continue
-            report.rows += 1
-            if len(raw) != len(headers):
-                report.errors.append(
-                    RowError(
-                        line_number, "", f"Has {len(raw)} cells; the header has {len(headers)}."
-                    )
-                )
-                continue
-            values = {target: raw[i] for target, i in index.items()}
-            row, errors = _clean_row(first, values)
-            if row is not None:
-                if row.email and row.email in seen_email:
-                    errors = [
-                        RowError(first, "email", f"Same email as row {seen_email[row.email]}.")
-                    ]
-                elif row.phone and row.phone in seen_phone:
-                    errors = [
-                        RowError(first, "phone", f"Same phone as row {seen_phone[row.phone]}.")
-                    ]
-            if errors:
-                report.errors.extend(errors)
-                continue
-            assert row is not None
-            if row.email:
-                seen_email[row.email] = first
-            if row.phone:
-                seen_phone[row.phone] = first
-            rows.append(row)
-    except csv.Error as exc:
-        raise ImportRefused(
-            f"Line {reader.line_num} is not valid CSV ({exc}). Nothing was imported."
-        ) from None
+    for record in records:
+        if progress and report.rows - told >= 1000:
+            progress(report.rows - told)
+            told = report.rows
+        if record.is_blank:
+            continue
+        first, raw = record.first, record.cells
+        if record.error:
+            report.rows += record.last - first + 1
+            report.errors.append(RowError(first, "", f"Not valid CSV ({record.error})."))
+            continue
+        if record.spans_lines:
+            # A quoted cell holding line breaks: in a file of one-line cells, a quote that was
+            # never closed. Every line it swallowed is a row of the report.
+            report.rows += record.last - first + 1
+            report.errors.extend(_swallowed(record, column_of))
+            continue
+        report.rows += 1
+        if len(raw) != len(headers):
+            report.errors.append(
+                RowError(first, "", f"Has {len(raw)} cells; the header has {len(headers)}.")
+            )
+            continue
+        values = {target: raw[i] for target, i in index.items()}
+        row, errors = _clean_row(first, values)
+        if row is not None:
+            if row.email and row.email in seen_email:
+                errors = [RowError(first, "email", f"Same email as row {seen_email[row.email]}.")]
+            elif row.phone and row.phone in seen_phone:
+                errors = [RowError(first, "phone", f"Same phone as row {seen_phone[row.phone]}.")]
+        if errors:
+            report.errors.extend(errors)
+            continue
+        assert row is not None
+        if row.email:
+            seen_email[row.email] = first
+        if row.phone:
+            seen_phone[row.phone] = first
+        rows.append(row)
     if progress:
         progress(report.rows - told)
 
@@ -369,12 +359,10 @@ def import_people(
     return report
 
 
-def _swallowed(
-    first: int, last: int, cells: list[str], column_of: dict[int, str]
-) -> list[RowError]:
-    """The report rows for lines ``first``..``last``, read as one record because a quoted cell
-    runs over them."""
-    at = next((i for i, cell in enumerate(cells) if "\n" in cell or "\r" in cell), None)
+def _swallowed(record: csvrows.Record, column_of: dict[int, str]) -> list[RowError]:
+    """The report rows for the lines of a record that a quoted cell runs over."""
+    first, last = record.first, record.last
+    at = record.broken_cell()
     column = column_of.get(at, "") if at is not None else ""
     errors = [
         RowError(

@@ -128,3 +128,11 @@ def test_importing_the_same_file_again_records_no_consent_twice(personas):
     assert ConsentEvent.objects.count() == before + 1  # only Cy's new opt-in
     cy = Person.objects.get(email="cy@x.test")
     assert ConsentEvent.objects.get(person=cy).status == "opted_in"
+
+
+def test_a_cell_over_the_csv_field_limit_is_a_reported_row(personas):
+    huge = "Z" * (128 * 1024 + 10)
+    data = csv_bytes(f"Ana,{huge},ana@x.test,,10001,,,,", "Bo,Chen,bo@x.test,,10001,,,,")
+    report = import_people(data, actor=None, mapping=IMPORT_HEADER_MAP)
+    assert (report.rows, report.created, report.rejected) == (2, 1, 1)
+    assert _errors(report)[2][1].startswith("Not valid CSV (field larger than field limit")
