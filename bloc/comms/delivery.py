@@ -7,9 +7,13 @@ Guarantees, per row of `OutboxMessage`:
 - Consent is read inside the transaction that hands the message to the provider, with the
   recipient's person row locked; `services.unsubscribe` takes the same lock, so an unsubscribe
   that committed is always seen, and one that waits commits only after the hand-off.
-- A worker that dies leaves its rows SENDING until the lease expires. Then at-least-once rows go
-  back to PENDING (re-sent with the same idempotency key, which the provider drops as a repeat),
-  and at-most-once rows become UNKNOWN: never sent twice, and every possible loss is counted.
+- Each message is its own transaction, and is marked in flight (`attempted_at`, committed)
+  before its provider call; so at most one row of a claim is in flight at a time.
+- A worker asked to stop (SIGTERM) finishes the message in flight and gives back the rest.
+- A worker that dies leaves its rows SENDING until the lease expires (renewed while it works).
+  Then rows never attempted go back to PENDING; the one in flight is retried when at-least-once
+  (same idempotency key, which the provider drops as a repeat) and otherwise becomes UNKNOWN:
+  never sent twice, at most one possible loss per crash, counted, and re-sendable by staff.
 """
 
 import logging
@@ -32,6 +36,7 @@ from bloc.comms import quiet_hours, render
 from bloc.comms.backends import backend_for
 from bloc.comms.backends.base import Backend, Outcome, OutgoingMessage, Result
 from bloc.comms.models import Broadcast, DeliveryMode, OutboxMessage, Suppression
+from bloc.core import workers
 from bloc.core.tasks import backoff_delay
 from bloc.people.models import Person
 from bloc.people.selectors import contactable
@@ -55,7 +60,7 @@ def mode_for(message_class: str, backend: Backend) -> str:
 
 
 def lease() -> timedelta:
-    return timedelta(seconds=getattr(settings, "BLOC_COMMS_LEASE_SECONDS", 300))
+    return timedelta(seconds=getattr(settings, "BLOC_COMMS_LEASE_SECONDS", 60))
 
 
 def max_attempts() -> int:
@@ -73,12 +78,16 @@ def worker_name() -> str:
 @dataclass
 class BatchReport:
     claimed: int = 0
+    released: int = 0  #: given back unsent because the worker was asked to stop
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    broadcast_ids: set[int] = field(default_factory=set)
 
 
 def claim(*, worker: str, limit: int, now: datetime | None = None) -> list[int]:
-    """Claim up to `limit` due rows for this worker and commit the claim."""
+    """Claim up to `limit` due rows for this worker and commit the claim. Rows of dead workers
+    whose lease has expired are taken back first, so the next claimer picks them up."""
     now = now or timezone.now()
+    recover_expired_leases(now=now)
     with transaction.atomic():
         ids = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -91,27 +100,69 @@ def claim(*, worker: str, limit: int, now: datetime | None = None) -> list[int]:
                 status=Status.SENDING,
                 claimed_by=worker,
                 lease_expires_at=now + lease(),
+                attempted_at=None,
                 attempts=F("attempts") + 1,
             )
     return ids
 
 
 def recover_expired_leases(*, now: datetime | None = None) -> dict[str, int]:
-    """Rows of workers that died: retry at-least-once ones, write off at-most-once ones."""
+    """Take back the rows of workers that died: claimed rows whose lease expired.
+
+    A row never attempted goes back to PENDING, its claim not counted as an attempt. Only the
+    row that was in flight (`attempted_at` set) may have reached the recipient: it is retried
+    when at-least-once, and otherwise marked UNKNOWN (reason `worker_lost`), which staff can
+    review and re-send. Rows locked by a live worker's send are skipped, whatever their lease.
+    """
     now = now or timezone.now()
-    expired = OutboxMessage.objects.filter(status=Status.SENDING, lease_expires_at__lt=now)
+    counts = {"released": 0, "retried": 0, "unknown": 0}
     with transaction.atomic():
-        retried = expired.filter(mode=DeliveryMode.AT_LEAST_ONCE).update(
-            status=Status.PENDING, next_attempt_at=now, claimed_by="", lease_expires_at=None
+        expired = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.SENDING, lease_expires_at__lt=now)
+            .values_list("id", "mode", "attempted_at")
         )
-        unknown = expired.filter(mode=DeliveryMode.AT_MOST_ONCE).update(
-            status=Status.UNKNOWN, reason="worker_lost", claimed_by="", lease_expires_at=None
-        )
-    if retried or unknown:
-        logger.warning(
-            "outbox: recovered %d rows for retry, %d of unknown outcome", retried, unknown
-        )
-    return {"retried": retried, "unknown": unknown}
+        if not expired:
+            return counts
+        never = [pk for pk, _mode, at in expired if at is None]
+        retry = [pk for pk, mode, at in expired if at and mode == DeliveryMode.AT_LEAST_ONCE]
+        lost = [pk for pk, mode, at in expired if at and mode != DeliveryMode.AT_LEAST_ONCE]
+        unclaim = {"claimed_by": "", "lease_expires_at": None}
+        rows = OutboxMessage.objects
+        if never:
+            counts["released"] = rows.filter(id__in=never).update(
+                status=Status.PENDING, next_attempt_at=now, attempts=F("attempts") - 1, **unclaim
+            )
+        if retry:
+            counts["retried"] = rows.filter(id__in=retry).update(
+                status=Status.PENDING, next_attempt_at=now, attempted_at=None, **unclaim
+            )
+        if lost:
+            counts["unknown"] = rows.filter(id__in=lost).update(
+                status=Status.UNKNOWN, reason="worker_lost", **unclaim
+            )
+    logger.warning(
+        "outbox: took back %(released)d unattempted rows, %(retried)d to retry, "
+        "%(unknown)d of unknown outcome from workers whose lease expired",
+        counts,
+    )
+    return counts
+
+
+def release(ids: list[int], *, worker: str) -> int:
+    """Give back claimed rows this worker has not attempted (it was asked to stop)."""
+    if not ids:
+        return 0
+    return OutboxMessage.objects.filter(
+        id__in=ids, status=Status.SENDING, claimed_by=worker
+    ).update(
+        status=Status.PENDING,
+        next_attempt_at=timezone.now(),
+        attempts=F("attempts") - 1,
+        claimed_by="",
+        lease_expires_at=None,
+        attempted_at=None,
+    )
 
 
 def _site_url() -> str:
@@ -205,9 +256,68 @@ def _write_back(rows: list[OutboxMessage]) -> None:
         )
 
 
-def _send_group(
-    broadcast: Broadcast, ids: list[int], worker: str, backend: Backend, report: BatchReport
-) -> None:
+@dataclass
+class _Send:
+    row: OutboxMessage
+    broadcast: Broadcast
+    message: OutgoingMessage
+
+
+def _unclaim(row: OutboxMessage) -> None:
+    row.claimed_by, row.lease_expires_at = "", None
+
+
+def _plan_row(
+    row: OutboxMessage,
+    broadcast: Broadcast,
+    person: Person | None,
+    *,
+    allowed: bool,
+    suppressed: set[str],
+    now: datetime,
+) -> OutgoingMessage | None:
+    """The message to send for this row, or None with the row's outcome set (not sent now)."""
+    address = _address(row, person) if person is not None else ""
+    skip = ""
+    if broadcast.status == Broadcast.Status.CANCELLED:
+        skip = "cancelled"
+    elif person is None or person.merged_into_id is not None:
+        skip = "merged_or_deleted"
+    elif not allowed:
+        skip = "no_consent"
+    elif not address:
+        skip = "no_address"
+    elif address in suppressed:
+        skip = "suppressed"
+    if skip:
+        row.status, row.reason = Status.SKIPPED, skip
+        _unclaim(row)
+        return None
+    assert person is not None
+    if row.variant == "" and broadcast.is_ab_test and not broadcast.winner:
+        # Held for the A/B winner; `choose_winners` releases it. Not an attempt.
+        row.status, row.next_attempt_at = Status.PENDING, now + timedelta(minutes=10)
+        row.attempts -= 1
+        row.reason = "awaiting_winner"
+        _unclaim(row)
+        return None
+    if row.channel == Broadcast.Channel.SMS:
+        opens = quiet_hours.next_allowed(person.zip_code, now)
+        if opens != now:
+            # Not an attempt: wait for the recipient's morning.
+            row.status, row.next_attempt_at = Status.PENDING, opens
+            row.attempts -= 1
+            row.reason = "quiet_hours"
+            _unclaim(row)
+            return None
+    return build_message(broadcast, person, row.idempotency_key, row.variant)
+
+
+def _plan(ids: list[int], worker: str, report: BatchReport) -> list[_Send]:
+    """Decide for the whole claim at once what is not sent now (no consent, suppressed,
+    cancelled, quiet hours, the A/B hold, a record that cannot be rendered), write those
+    outcomes, and return the rest rendered, in id order. The first of them is marked in flight
+    in the same commit (see `_send_one`)."""
     now = timezone.now()
     with transaction.atomic():
         rows = list(
@@ -216,107 +326,153 @@ def _send_group(
             .order_by("id")
         )
         if not rows:
-            return
+            return []
+        broadcasts = Broadcast.objects.select_related("legal_entity").in_bulk(
+            {row.broadcast_id for row in rows}
+        )
+        report.broadcast_ids.update(broadcasts)
         person_ids = sorted({row.person_id for row in rows})
-        # The lock an unsubscribe also takes (see the module docstring).
-        list(
-            Person.objects.select_for_update()
-            .filter(pk__in=person_ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
         people = Person.objects.select_related("chapter").in_bulk(person_ids)
-        allowed = set(
-            contactable(Person.objects.filter(pk__in=person_ids), broadcast.channel).values_list(
-                "pk", flat=True
-            )
-        )
-        addresses = {pid: _address(rows[0], person) for pid, person in people.items()}
-        suppressed = set(
-            Suppression.objects.filter(
-                channel=broadcast.channel, address__in=[a for a in addresses.values() if a]
-            ).values_list("address", flat=True)
-        )
-        cancelled = Broadcast.objects.filter(
-            pk=broadcast.pk, status=Broadcast.Status.CANCELLED
-        ).exists()
-        outgoing: dict[str, OutgoingMessage] = {}
-        by_key: dict[str, OutboxMessage] = {}
-        for row in rows:
-            person = people.get(row.person_id)
-            address = addresses.get(row.person_id, "")
-            skip = ""
-            if cancelled:
-                skip = "cancelled"
-            elif person is None or person.merged_into_id is not None:
-                skip = "merged_or_deleted"
-            elif row.person_id not in allowed:
-                skip = "no_consent"
-            elif not address:
-                skip = "no_address"
-            elif address in suppressed:
-                skip = "suppressed"
-            if skip:
-                row.status, row.reason, row.claimed_by, row.lease_expires_at = (
-                    Status.SKIPPED,
-                    skip,
-                    "",
-                    None,
+        allowed = {
+            channel: set(
+                contactable(Person.objects.filter(pk__in=person_ids), channel).values_list(
+                    "pk", flat=True
                 )
-                continue
-            assert person is not None
-            if row.variant == "" and broadcast.is_ab_test and not broadcast.winner:
-                # Held for the A/B winner; `choose_winners` releases it.
-                row.status, row.next_attempt_at = Status.PENDING, now + timedelta(minutes=10)
-                row.attempts -= 1
-                row.claimed_by, row.lease_expires_at, row.reason = "", None, "awaiting_winner"
-                continue
-            if row.channel == Broadcast.Channel.SMS:
-                opens = quiet_hours.next_allowed(person.zip_code, now)
-                if opens != now:
-                    # Not an attempt: wait for the recipient's morning.
-                    row.status, row.next_attempt_at = Status.PENDING, opens
-                    row.attempts -= 1
-                    row.claimed_by, row.lease_expires_at, row.reason = "", None, "quiet_hours"
-                    continue
-            outgoing[row.idempotency_key] = build_message(
-                broadcast, person, row.idempotency_key, row.variant
             )
-            by_key[row.idempotency_key] = row
-        results = backend.send(list(outgoing.values())) if outgoing else []
-        answered = set()
-        for result in results:
-            target = by_key.get(result.key)
-            if target is None or result.key in answered:
-                continue
-            answered.add(result.key)
-            _settle(target, result, now)
-        for key, row in by_key.items():
-            if key not in answered:  # a provider that forgot a message: treat as unknown
-                _settle(row, Result(key, Outcome.UNKNOWN, detail="no_answer"), now)
-        _write_back(rows)
-    for row in rows:
+            for channel in {row.channel for row in rows}
+        }
+        addresses = {
+            _address(row, people[row.person_id]) for row in rows if row.person_id in people
+        }
+        suppressed = set(
+            Suppression.objects.filter(address__in=[a for a in addresses if a]).values_list(
+                "channel", "address"
+            )
+        )
+        sends: list[_Send] = []
+        settled: list[OutboxMessage] = []
+        for row in rows:
+            broadcast = broadcasts[row.broadcast_id]
+            try:
+                message = _plan_row(
+                    row,
+                    broadcast,
+                    people.get(row.person_id),
+                    allowed=row.person_id in allowed[row.channel],
+                    suppressed={a for channel, a in suppressed if channel == row.channel},
+                    now=now,
+                )
+            except Exception as exc:  # one bad record never fails the batch
+                # The row id and the error's class only: messages can quote personal data.
+                logger.error(
+                    "outbox: row #%s could not be prepared: %s", row.pk, type(exc).__name__
+                )
+                row.status, row.reason = Status.FAILED, f"error:{type(exc).__name__}"[:40]
+                _unclaim(row)
+                message = None
+            if message is None:
+                settled.append(row)
+            else:
+                sends.append(_Send(row, broadcast, message))
+        _write_back(settled)
+        if sends:
+            _mark_in_flight(sends[0].row.pk, worker)
+    for row in settled:
         report.counts[row.status] += 1
+    return sends
+
+
+def _mark_in_flight(row_id: int, worker: str) -> None:
+    OutboxMessage.objects.filter(pk=row_id, status=Status.SENDING, claimed_by=worker).update(
+        attempted_at=timezone.now()
+    )
+
+
+def _send_one(
+    item: _Send, next_id: int | None, worker: str, backend: Backend, report: BatchReport
+) -> None:
+    """One message in one transaction: lock the row (still ours?) and the recipient's person
+    row, read consent now, hand the message to the provider, write the outcome, and mark the
+    next message in flight, all in one commit. So a message is marked in flight (committed)
+    before its provider call begins, and at most one row of a claim is marked and unresolved
+    at any moment: the only one a crash can leave of unknown outcome. The person row is the
+    lock `services.unsubscribe` takes: an unsubscribe that committed is always seen, and one
+    that is waiting commits after this one message, never after a whole batch."""
+    with transaction.atomic():
+        row = (
+            OutboxMessage.objects.select_for_update()
+            .filter(pk=item.row.pk, status=Status.SENDING, claimed_by=worker)
+            .first()
+        )
+        if row is not None:
+            locked = list(
+                Person.objects.select_for_update()
+                .filter(pk=row.person_id)
+                .values_list("merged_into_id", flat=True)
+            )
+            skip = ""
+            if not locked or locked[0] is not None:
+                skip = "merged_or_deleted"
+            elif not contactable(Person.objects.filter(pk=row.person_id), row.channel).exists():
+                skip = "no_consent"
+            if skip:
+                row.status, row.reason = Status.SKIPPED, skip
+                _unclaim(row)
+            else:
+                try:
+                    results = backend.send([item.message])
+                except Exception as exc:  # a provider module's bug: it may have sent
+                    results = [Result(item.message.key, Outcome.UNKNOWN, detail=type(exc).__name__)]
+                result = next(
+                    (r for r in results if r.key == item.message.key),
+                    Result(item.message.key, Outcome.UNKNOWN, detail="no_answer"),
+                )
+                _settle(row, result, timezone.now())
+            _write_back([row])
+            report.counts[row.status] += 1
+        if next_id is not None:
+            _mark_in_flight(next_id, worker)
+
+
+def _renew_lease(worker: str) -> None:
+    OutboxMessage.objects.filter(status=Status.SENDING, claimed_by=worker).update(
+        lease_expires_at=timezone.now() + lease()
+    )
 
 
 def send_claimed(
     ids: list[int], *, worker: str, backends: dict[str, Backend] | None = None
 ) -> BatchReport:
+    """Send a claim, one message per transaction, in id order. Asked to stop (SIGTERM), it
+    finishes the message in flight and gives back the rest of the claim. The claim's lease is
+    renewed as it goes, so only a dead worker's rows expire."""
     report = BatchReport(claimed=len(ids))
-    groups: dict[int, list[int]] = defaultdict(list)
-    for row_id, broadcast_id in OutboxMessage.objects.filter(id__in=ids).values_list(
-        "id", "broadcast_id"
-    ):
-        groups[broadcast_id].append(row_id)
-    broadcasts = Broadcast.objects.select_related("legal_entity").in_bulk(list(groups))
+    sends = _plan(ids, worker, report)
     cache: dict[str, Backend] = dict(backends or {})
-    for broadcast_id, row_ids in groups.items():
-        broadcast = broadcasts[broadcast_id]
-        backend = cache.get(broadcast.channel) or cache.setdefault(
-            broadcast.channel, backend_for(broadcast.channel)
-        )
-        _send_group(broadcast, row_ids, worker, backend, report)
-    finish_broadcasts(broadcast_ids=list(groups))
+    opened: list[Backend] = []
+    renew_every = lease().total_seconds() / 3
+    renew_at = time.monotonic() + renew_every
+    try:
+        for index, item in enumerate(sends):
+            if workers.stop_requested():
+                report.released = release([s.row.pk for s in sends[index:]], worker=worker)
+                break
+            channel = item.broadcast.channel
+            backend = cache.get(channel)
+            if backend is None:
+                backend = cache[channel] = backend_for(channel)
+            if backend not in opened:
+                backend.open()
+                opened.append(backend)
+            next_id = sends[index + 1].row.pk if index + 1 < len(sends) else None
+            _send_one(item, next_id, worker, backend, report)
+            if time.monotonic() >= renew_at:
+                _renew_lease(worker)
+                renew_at = time.monotonic() + renew_every
+    finally:
+        for backend in opened:
+            backend.close()
+    finish_broadcasts(broadcast_ids=sorted(report.broadcast_ids))
     return report
 
 
@@ -347,25 +503,27 @@ def run_worker(
     idle_exit: bool = True,
     poll_seconds: float = 1.0,
 ) -> dict[str, int]:
-    """Claim and send batches until nothing is due (or the time budget is spent)."""
+    """Claim and send batches until nothing is due, the time budget is spent, or the process is
+    asked to stop (`bloc.core.workers`): then it finishes the message in flight, gives back the
+    rest of its claim and returns at once."""
     worker = worker or worker_name()
     limit = limit or batch_size()
     started = time.monotonic()
     totals: dict[str, int] = defaultdict(int)
     while budget_seconds is None or time.monotonic() - started < budget_seconds:
+        if workers.stop_requested():
+            break
         ids = claim(worker=worker, limit=limit)
         if not ids:
-            recovered = recover_expired_leases()
             finish_broadcasts()
-            if recovered["retried"]:
-                continue
-            if idle_exit:
+            if idle_exit or workers.sleep(poll_seconds * random.uniform(0.5, 1.5)):
                 break
-            time.sleep(poll_seconds * random.uniform(0.5, 1.5))
             continue
         report = send_claimed(ids, worker=worker, backends=backends)
         for status, count in report.counts.items():
             totals[status] += count
+        if report.released:
+            totals["released"] += report.released
     return dict(totals)
 
 

@@ -174,7 +174,7 @@ class OutboxMessage(models.Model):
         SENDING = "sending", "Handed to a worker"
         SENT = "sent", "Accepted by the provider"
         FAILED = "failed", "Failed permanently"
-        UNKNOWN = "unknown", "Outcome unknown (worker lost mid-send; not retried)"
+        UNKNOWN = "unknown", "Outcome unknown (worker lost mid-send; re-sent only by staff)"
         SKIPPED = "skipped", "Not sent (no consent, suppressed, or cancelled)"
 
     broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="outbox")
@@ -190,6 +190,9 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=64, blank=True)
+    # Set and committed before the provider call of the current claim: after a crash, only a
+    # row with it set can be of unknown outcome; the rest of the claim goes back to PENDING.
+    attempted_at = models.DateTimeField(null=True, blank=True)
     provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
     reason = models.CharField(max_length=40, blank=True, help_text="Why skipped or failed.")
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -47,6 +47,15 @@ class Backend(ABC):
     def send(self, messages: list[OutgoingMessage]) -> list[Result]:
         """Send a batch; return one result per message, in any order, keyed by `key`."""
 
+    def open(self) -> None:
+        """Before a run of `send` calls (the outbox sends one message per call): a provider
+        may keep one connection for the run. Never raises: `send` reports a failure to connect."""
+        return None
+
+    def close(self) -> None:
+        """After the run: let go of what `open` kept."""
+        return None
+
 
 class SmsSender(Backend):
     """Twilio-compatible SMS providers."""

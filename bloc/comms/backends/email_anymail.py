@@ -8,6 +8,7 @@ assumed; the key is always sent as a header and as the Message-ID's local part.
 import contextlib
 import smtplib
 import socket
+from typing import Any
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
@@ -34,15 +35,37 @@ def _classify(exc: Exception) -> Outcome:
 class AnymailEmailBackend(EmailSender):
     def __init__(self) -> None:
         self.supports_idempotency = bool(getattr(settings, "BLOC_COMMS_EMAIL_IDEMPOTENT", False))
+        self._kept: Any = None  # the connection between open() and close()
+        self._keeping = False
+
+    def open(self) -> None:
+        self._keeping = True
+
+    def close(self) -> None:
+        self._keeping = False
+        self._drop()
+
+    def _drop(self) -> None:
+        if self._kept is not None:
+            # A dropped connection at close changes no outcome.
+            with contextlib.suppress(Exception):
+                self._kept.close()
+            self._kept = None
 
     def send(self, messages: list[OutgoingMessage]) -> list[Result]:
         results: list[Result] = []
         domain = getattr(settings, "BLOC_COMMS_MESSAGE_ID_DOMAIN", "bloc.invalid")
-        try:
-            connection = get_connection()
-            connection.open()
-        except Exception as exc:  # nothing left this machine: safe to retry in any mode
-            return [Result(m.key, Outcome.TEMPORARY, detail=type(exc).__name__) for m in messages]
+        connection = self._kept
+        if connection is None:
+            try:
+                connection = get_connection()
+                connection.open()
+            except Exception as exc:  # nothing left this machine: safe to retry in any mode
+                return [
+                    Result(m.key, Outcome.TEMPORARY, detail=type(exc).__name__) for m in messages
+                ]
+            if self._keeping:
+                self._kept = connection
         try:
             for message in messages:
                 email = EmailMultiAlternatives(
@@ -62,7 +85,13 @@ class AnymailEmailBackend(EmailSender):
                 try:
                     email.send()
                 except Exception as exc:
-                    results.append(Result(message.key, _classify(exc), detail=type(exc).__name__))
+                    outcome = _classify(exc)
+                    results.append(Result(message.key, outcome, detail=type(exc).__name__))
+                    if outcome is Outcome.UNKNOWN and self._kept is connection:
+                        self._drop()  # the connection is suspect: the next send opens another
+                        connection = get_connection()
+                        with contextlib.suppress(Exception):
+                            connection.open()
                     continue
                 status = getattr(email, "anymail_status", None)
                 provider_id = (getattr(status, "message_id", None) or "") if status else ""
@@ -74,7 +103,8 @@ class AnymailEmailBackend(EmailSender):
                     )
                 )
         finally:
-            # A dropped connection at close changes no outcome above.
-            with contextlib.suppress(Exception):
-                connection.close()
+            if self._kept is not connection:
+                # A dropped connection at close changes no outcome above.
+                with contextlib.suppress(Exception):
+                    connection.close()
         return results

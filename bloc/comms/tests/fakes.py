@@ -84,9 +84,18 @@ class HttpFakeEmail(EmailSender):
     def __init__(self) -> None:
         self.supports_idempotency = bool(settings.BLOC_COMMS_FAKE_PROVIDER_IDEMPOTENT)
         self.url = urlsplit(settings.BLOC_COMMS_FAKE_PROVIDER_URL)
+        self.kept: _Connection | None = None
+
+    def open(self) -> None:
+        self.kept = _Connection(self.url.hostname, self.url.port, timeout=10)
+
+    def close(self) -> None:
+        if self.kept is not None:
+            self.kept.close()
+            self.kept = None
 
     def send(self, messages: list[OutgoingMessage]) -> list[Result]:
-        conn = _Connection(self.url.hostname, self.url.port, timeout=10)
+        conn = self.kept or _Connection(self.url.hostname, self.url.port, timeout=10)
         results = []
         try:
             for message in messages:
@@ -97,9 +106,10 @@ class HttpFakeEmail(EmailSender):
                     results.append(Result(message.key, Outcome.ACCEPTED, answer["id"]))
                 except (OSError, http.client.HTTPException) as exc:
                     results.append(Result(message.key, Outcome.UNKNOWN, detail=type(exc).__name__))
-                    conn.close()
+                    conn.close()  # http.client reconnects on the next request
         finally:
-            conn.close()
+            if conn is not self.kept:
+                conn.close()
         return results
 
 

@@ -134,23 +134,28 @@ def test_an_unknown_outcome_is_retried_only_in_at_least_once_mode(
 def test_expired_leases_are_retried_or_written_off_by_mode(
     personas, entity, everyone, monkeypatch, submit
 ):
-    fictional_people(4)
+    fictional_people(8)
     monkeypatch.setattr("bloc.comms.tasks.start_delivery", lambda **kw: None)
     broadcast = _broadcast(personas, entity, everyone)
     submit(actor=personas.admin, broadcast=broadcast)
     ids = delivery.claim(worker="dead-worker", limit=100)
     rows = OutboxMessage.objects.filter(pk__in=ids)
-    half = ids[: len(ids) // 2]
-    rows.filter(pk__in=half).update(mode=DeliveryMode.AT_LEAST_ONCE)
-    rows.exclude(pk__in=half).update(mode=DeliveryMode.AT_MOST_ONCE)
+    # Two messages were in flight when the worker died (one per mode); the rest never left.
+    in_flight = ids[:2]
+    rows.filter(pk__in=in_flight).update(attempted_at=timezone.now())
+    rows.filter(pk=ids[0]).update(mode=DeliveryMode.AT_LEAST_ONCE)
+    rows.exclude(pk=ids[0]).update(mode=DeliveryMode.AT_MOST_ONCE)
 
-    assert delivery.recover_expired_leases() == {"retried": 0, "unknown": 0}  # lease still valid
+    lease_valid = delivery.recover_expired_leases()
+    assert lease_valid == {"released": 0, "retried": 0, "unknown": 0}
     later = timezone.now() + delivery.lease() + timedelta(seconds=1)
     result = delivery.recover_expired_leases(now=later)
 
-    assert result == {"retried": len(half), "unknown": len(ids) - len(half)}
-    assert set(rows.filter(pk__in=half).values_list("status", flat=True)) == {"pending"}
-    assert set(rows.exclude(pk__in=half).values_list("reason", flat=True)) == {"worker_lost"}
+    assert result == {"released": len(ids) - 2, "retried": 1, "unknown": 1}
+    assert rows.get(pk=ids[0]).status == "pending"
+    assert (rows.get(pk=ids[1]).status, rows.get(pk=ids[1]).reason) == ("unknown", "worker_lost")
+    never = rows.exclude(pk__in=in_flight)
+    assert set(never.values_list("status", "attempts", "claimed_by")) == {("pending", 0, "")}
 
 
 @pytest.mark.django_db

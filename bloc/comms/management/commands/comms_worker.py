@@ -1,10 +1,15 @@
-"""A dedicated outbox worker: `manage.py comms_worker` (run several; they share work safely)."""
+"""A dedicated outbox worker: `manage.py comms_worker` (run several; they share work safely).
+
+SIGTERM or SIGINT stops it gracefully: it finishes the message in flight, gives back the rest of
+its claim and exits (well inside `BLOC_WORKER_GRACE_SECONDS`); a second signal exits at once.
+"""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
 from bloc.comms import delivery
+from bloc.core import workers
 
 
 class Command(BaseCommand):
@@ -16,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--poll", type=float, default=1.0)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        workers.install_stop_handler()
         totals = delivery.run_worker(
             limit=options["batch"], idle_exit=not options["loop"], poll_seconds=options["poll"]
         )
