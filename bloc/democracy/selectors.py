@@ -19,6 +19,7 @@ from bloc.democracy.models import (
     Ballot,
     Comment,
     Participation,
+    PendingBallot,
     Proposal,
     SealedBallot,
     VoterRollEntry,
@@ -226,6 +227,11 @@ def roll_fingerprint(ballot: Ballot) -> str:
     ):
         digest.update(f"{person_id},{chapter_id or ''}\n".encode())
     return digest.hexdigest()
+
+
+def pending_count(ballot: Ballot) -> int:
+    """Cast ballots not yet mixed into the box (they join in batches, and all at closing)."""
+    return PendingBallot.objects.filter(ballot=ballot).count()
 
 
 def board_fingerprint(ballot: Ballot) -> str:

@@ -1,8 +1,9 @@
 """A member votes in a real browser: sign in, open the ballot, rank, cast, find the tracker."""
 
 import pytest
+from django.core import mail
 
-from bloc.democracy import crypto
+from bloc.democracy import crypto, services
 from bloc.democracy.models import Participation, SealedBallot
 from bloc.democracy.tests.helpers import opened
 
@@ -34,7 +35,17 @@ def test_a_member_ranks_candidates_casts_and_finds_their_tracker(page, live_serv
         assert candidate not in page.content()
     page.screenshot(path="var/e2e-democracy-receipt.png", full_page=True)
 
+    # The member asks for the tracker by email: sent now, stored nowhere.
+    mail.outbox.clear()
+    page.click("text=Email me this tracker")
+    page.wait_for_selector("[role=status]:has-text('We have emailed your tracker')")
+    assert len(mail.outbox) == 1 and tracker in mail.outbox[0].body
+
+    # The ballot waits to be mixed into the box with others; the board says so.
     page.click("text=bulletin board")
+    page.wait_for_selector("[role=status]:has-text('is not on the board yet')")
+    assert services.mix_pending(ballot=ballot, force=True) == 1
+    page.reload()
     page.wait_for_selector("[role=status]")
     assert page.locator("[role=status]").inner_text() == f"Tracker {tracker} is on the board."
     assert page.locator("ul.columns code").all_inner_texts() == [tracker]

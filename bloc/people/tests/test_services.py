@@ -205,3 +205,35 @@ def test_create_chapter_refuses_a_zip_already_in_a_jurisdiction(personas):
 
 def test_emails_are_unique_dedupe_keys(personas):
     assert PersonEmail.objects.filter(normalized=personas.person_member_a.email).count() == 1
+
+
+def test_an_organizer_changing_a_zip_into_another_chapter_only_asks_that_chapter(personas):
+    """Editing the ZIP cannot move a member into a chapter the editor does not run: the move
+    waits for the receiving chapter's approval (issue 15)."""
+    from bloc.people import services as people_services
+    from bloc.people.models import TransferRequest
+
+    p = personas
+    person = people_services.update_person(
+        actor=p.organizer_a, person=p.person_member_a, zip_code="60601"
+    )
+    person.refresh_from_db()
+    assert person.chapter_id == p.chapter_a.pk
+    assert person.zip_code == "60601"
+    (transfer,) = TransferRequest.objects.filter(person=person, status="pending")
+    assert transfer.to_chapter_id == p.chapter_b.pk
+    people_services.decide_transfer(actor=p.organizer_b, transfer=transfer, approve=True)
+    person.refresh_from_db()
+    assert person.chapter_id == p.chapter_b.pk
+
+
+def test_a_national_admin_or_the_member_moves_by_zip_directly(personas):
+    from bloc.people import services as people_services
+
+    p = personas
+    people_services.update_person(actor=p.admin, person=p.person_member_a, zip_code="60601")
+    p.person_member_a.refresh_from_db()
+    assert p.person_member_a.chapter_id == p.chapter_b.pk
+    people_services.update_person(actor=p.member_b, person=p.person_member_b, zip_code="10001")
+    p.person_member_b.refresh_from_db()
+    assert p.person_member_b.chapter_id == p.chapter_a.pk
