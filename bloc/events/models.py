@@ -1,5 +1,7 @@
 """Days of action, events, timeslots, RSVPs, host links, conflict flags and volunteer follow-ups."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -21,6 +23,11 @@ class EventType(models.TextChoices):
     MARCH = "march", "March"
     PICKET = "picket", "Picket"
     STRIKE_SUPPORT = "strike_support", "Strike support"
+
+
+def new_link_token() -> str:
+    """The random part of a private event's address: 128 bits, URL-safe, never guessable."""
+    return secrets.token_urlsafe(16)
 
 
 class DayOfAction(TimeStampedModel):
@@ -82,6 +89,10 @@ class Event(TimeStampedModel):
     )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=40, unique=True)
+    # A private event's address (the slug, made from the title, is guessable): see url_key.
+    link_token = models.CharField(
+        max_length=43, unique=True, default=new_link_token, editable=False
+    )
     description = models.TextField(blank=True, max_length=5000)
     event_type = models.CharField(max_length=24, choices=EventType.choices)
     visibility = models.CharField(
@@ -166,6 +177,12 @@ class Event(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def url_key(self) -> str:
+        """What the event's public addresses carry (page, RSVP, iCal): the slug of a public
+        event, the random link token of a private one (its slug answers 404)."""
+        return self.link_token if self.visibility == self.Visibility.PRIVATE else self.slug
 
     @property
     def is_open_for_rsvp(self) -> bool:

@@ -139,10 +139,16 @@ def day_for_public(slug: str) -> DayOfAction:
     return day
 
 
-def event_for_public(slug: str) -> Event:
-    """Approved events, public or private (a private event is reachable by its link only)."""
+def event_for_public(key: str) -> Event:
+    """Approved (or cancelled) events by the key of their address (Event.url_key): a public
+    event by its slug, a private one by its random link token only (its slug, made from the
+    title, is guessable)."""
     event = (
-        Event.objects.filter(slug=slug, status__in=[Event.Status.APPROVED, Event.Status.CANCELLED])
+        Event.objects.filter(status__in=[Event.Status.APPROVED, Event.Status.CANCELLED])
+        .filter(
+            Q(slug=key, visibility=Event.Visibility.PUBLIC)
+            | Q(link_token=key, visibility=Event.Visibility.PRIVATE)
+        )
         .select_related("day", "chapter", "host_partner")
         .first()
     )
@@ -159,7 +165,7 @@ def rsvp_form_cache_seconds() -> int:
     return int(getattr(settings, "BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS", 10))
 
 
-def event_for_rsvp_form(slug: str) -> tuple[Event, list[Timeslot]]:
+def event_for_rsvp_form(key: str) -> tuple[Event, list[Timeslot]]:
     """The event and its open shifts, for the public RSVP form's POST: kept in the web
     process for a few seconds (``BLOC_EVENTS_RSVP_FORM_CACHE_SECONDS``, core.memo), because a
     spike posts to the same events again and again. A change in those seconds is caught by
@@ -167,10 +173,10 @@ def event_for_rsvp_form(slug: str) -> tuple[Event, list[Timeslot]]:
     (decision 0706). The event and shifts are shared by the process's requests: read-only."""
 
     def load() -> tuple[Event, list[Timeslot]]:
-        event = event_for_public(slug)
+        event = event_for_public(key)
         return event, list(event.timeslots.all())
 
-    event, slots = _RSVP_FORM_MEMO.get(slug, rsvp_form_cache_seconds(), load)
+    event, slots = _RSVP_FORM_MEMO.get(key, rsvp_form_cache_seconds(), load)
     now = timezone.now()
     return event, [slot for slot in slots if slot.ends_at > now]
 

@@ -60,7 +60,7 @@ def _rsvp_context(rsvp: RSVP, token: str = "") -> dict[str, Any]:
         "rsvp": rsvp,
         "event": rsvp.event,
         "slot": rsvp.timeslot,
-        "event_url": absolute("events:event-detail", rsvp.event.slug),
+        "event_url": absolute("events:event-detail", rsvp.event.url_key),
     }
     if token:
         context["cancel_url"] = absolute("events:rsvp-cancel", token)

@@ -78,7 +78,7 @@ def public_rsvp(client, event, capture, **fields):
     runs when the request commits, and the status link then shows the outcome (returned)."""
     data = {"timeslot": event.timeslots.first().pk, "zip_code": "60602", **fields}
     with capture(execute=True):
-        response = client.post(reverse("events:rsvp-create", args=[event.slug]), data)
+        response = client.post(reverse("events:rsvp-create", args=[event.url_key]), data)
     assert response.status_code == 202, response.content.decode()[:500]
     link = STATUS_LINK.search(response.content.decode())
     assert link is not None, "the received page links to the RSVP's status"

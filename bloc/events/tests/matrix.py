@@ -55,6 +55,9 @@ def _state(p):
         zip_code="60602",
     )
     pending = builders.pending_event(p.outsider, zip_code="60602", title="Lakeshore potluck")
+    private, _ = builders.approved_event(
+        p.admin, zip_code="60601", title="Lakeshore house meeting", visibility="private"
+    )
     revoked, revoked_token = services.create_host_link(actor=p.admin, event=event)
     services.revoke_host_link(actor=p.admin, link=revoked)
     p._events_state = {
@@ -65,6 +68,7 @@ def _state(p):
         "cancel_token": cancel_token,
         "status_token": status_token,
         "pending": pending,
+        "private": private,
         "follow_up": FollowUp.objects.get(person=walk_in.person),
         "revoked_token": revoked_token,
         "link": builders.host_link(token),
@@ -111,7 +115,25 @@ ROWS = [
         _all(404),
         note="not approved yet",
     ),
+    Row(
+        "events:event-detail",
+        _url("events:event-detail", "private", "slug"),
+        _all(404),
+        note="a private event's title-based slug",
+    ),
+    Row(
+        "events:event-detail",
+        _url("events:event-detail", "private", "link_token"),
+        EVERYONE,
+        note="a private event by its link",
+    ),
     Row("events:event-ical", _url("events:event-ical", "event", "slug"), EVERYONE),
+    Row(
+        "events:event-ical",
+        _url("events:event-ical", "private", "slug"),
+        _all(404),
+        note="a private event's title-based slug",
+    ),
     Row(
         "events:rsvp-create",
         _url("events:rsvp-create", "event", "slug"),

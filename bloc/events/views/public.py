@@ -74,7 +74,7 @@ def _markers(found: list[selectors.Found]) -> list[dict[str, Any]]:
             "lat": f.event.latitude,
             "lng": f.event.longitude,
             "title": f.event.title,
-            "url": reverse("events:event-detail", args=[f.event.slug]),
+            "url": reverse("events:event-detail", args=[f.event.url_key]),
         }
         for f in found
         if f.event.latitude is not None and not f.event.is_virtual
@@ -159,9 +159,8 @@ def _ical(events: list[Event], name: str) -> HttpResponse:
         entry.add("dtstart", event.starts_at)
         entry.add("dtend", event.ends_at)
         entry.add("dtstamp", timezone.now())
-        entry.add(
-            "url", settings.SITE_URL.rstrip("/") + reverse("events:event-detail", args=[event.slug])
-        )
+        page = reverse("events:event-detail", args=[event.url_key])
+        entry.add("url", settings.SITE_URL.rstrip("/") + page)
         entry.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
         if event.is_virtual:
             entry.add("location", event.virtual_url)
@@ -317,7 +316,7 @@ def rsvp_cancel(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         services.cancel_rsvp(actor=request.user, rsvp=record)
         messages.success(request, "Your RSVP is cancelled. Thank you for letting the host know.")
-        return redirect("events:event-detail", slug=record.event.slug)
+        return redirect("events:event-detail", slug=record.event.url_key)
     return render(request, "events/rsvp_cancel.html", {"rsvp": record, "event": record.event})
 
 
