@@ -1,7 +1,5 @@
 """Elections, races, candidates, candidacies, and the FEC candidate master file import."""
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -10,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bloc.accounts import selectors as roles
+from bloc.core import csvrows
 from bloc.electoral import audit, permissions
 from bloc.electoral.models import Candidacy, Candidate, Election, FecImport, Level, Race
 
@@ -107,6 +106,7 @@ def move_candidacy(*, actor: Any, candidacy: Candidacy, status: str) -> Candidac
 # FEC candidate master file (https://www.fec.gov/campaign-finance-data/candidate-master-file-description/)
 
 FEC_COLUMNS = {"cand_id", "cand_name", "cand_office", "cand_office_st", "cand_office_district"}
+FEC_NAME_MAX = 200  # Candidate.full_name
 FEC_STATUS = {
     "C": Candidacy.Status.FILED,  # statutory candidate
     "F": Candidacy.Status.DECLARED,  # statutory candidate for a future election
@@ -120,6 +120,8 @@ def fec_division(office: str, state: str, district: str) -> str:
         return "ocd-division/country:us"
     if office == "S":
         return f"ocd-division/country:us/state:{state}"
+    if district and not (district.isascii() and district.isdigit() and len(district) <= 3):
+        raise ValueError(district)
     number = int(district or 0)
     # At-large seats are district 00 in FEC files and cd:1 nowhere; OCD uses the state itself.
     return f"ocd-division/country:us/state:{state}" + (f"/cd:{number}" if number else "")
@@ -136,9 +138,12 @@ def import_fec_candidates(*, actor: Any, file_name: str, text: str, cycle: int) 
     and their candidacy. Every row gets a line in the report; nothing is silently dropped."""
     if actor is not None and not permissions.can_import(actor):
         raise PermissionDenied("Only national admins import FEC files.")
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    fields = {(f or "").strip().lower() for f in reader.fieldnames or []}
-    missing = FEC_COLUMNS - fields
+    records = csvrows.records(text.lstrip("\ufeff"))
+    head = next(records, None)
+    if head is not None and head.error:
+        raise ValidationError(f"The header line is not valid CSV ({head.error}).")
+    names = [h.strip().lower() for h in head.cells] if head is not None else []
+    missing = FEC_COLUMNS - set(names)
     if missing:
         raise ValidationError(f"Missing columns: {', '.join(sorted(missing))}.")
     races = {
@@ -148,26 +153,57 @@ def import_fec_candidates(*, actor: Any, file_name: str, text: str, cycle: int) 
     report: list[dict[str, Any]] = []
     counts = {"created": 0, "updated": 0, "skipped": 0}
     with transaction.atomic():
-        for number, raw in enumerate(reader, start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-            outcome, reason = _import_row(row, races)
-            counts[outcome] += 1
-            report.append(
-                {
-                    "row": number,
-                    "cand_id": row.get("cand_id", ""),
-                    "outcome": outcome,
-                    "reason": reason,
-                }
-            )
+        for record in records:
+            if record.is_blank:
+                continue
+            for number, row, outcome, reason in _fec_record(record, names, races):
+                counts[outcome] += 1
+                report.append(
+                    {
+                        "row": number,
+                        "cand_id": row.get("cand_id", "")[:9].replace("\x00", ""),
+                        "outcome": outcome,
+                        "reason": reason,
+                    }
+                )
         result = FecImport.objects.create(
-            file_name=file_name[:200],
+            file_name=file_name.replace("\x00", "")[:200],
             imported_by=actor if getattr(actor, "is_authenticated", False) else None,
             report=report,
             **counts,
         )
         audit.event("fec_imported", actor=actor, target=result, cycle=cycle, **counts)
     return result
+
+
+def _fec_record(
+    record: csvrows.Record, names: list[str], races: dict[tuple[str, str], Race]
+) -> list[tuple[int, dict[str, str], str, str]]:
+    """``(row, cells by column, outcome, reason)`` for each file line of one CSV record."""
+    cells = record.cells
+    row = {name: cell.strip() for name, cell in zip(names, cells, strict=False) if name}
+    if record.error:
+        return [(record.first, {}, "skipped", f"not valid CSV ({record.error})")]
+    if record.spans_lines:  # a quote left open: every line it ran over is a row of the report
+        first, last = record.first, record.last
+        inside = [
+            (n, {}, "skipped", f"inside the quoted cell that starts on row {first}")
+            for n in range(first + 1, last + 1)
+        ]
+        return [
+            (
+                first,
+                row,
+                "skipped",
+                f"a quoted cell runs on to row {last}: is a closing quote missing?",
+            ),
+            *inside,
+        ]
+    if any(cell.strip() for cell in cells[len(names) :]):  # a trailing comma is an empty cell
+        return [(record.first, row, "skipped", f"{len(cells)} cells; the header has {len(names)}")]
+    if any("\x00" in cell for cell in cells):
+        return [(record.first, row, "skipped", "a cell holds a NUL character")]
+    return [(record.first, row, *_import_row(row, races))]
 
 
 def _import_row(row: dict[str, str], races: dict[tuple[str, str], Race]) -> tuple[str, str]:
@@ -190,6 +226,8 @@ def _import_row(row: dict[str, str], races: dict[tuple[str, str], Race]) -> tupl
     name = _fec_name(row.get("cand_name", ""))
     if not name:
         return "skipped", "no name"
+    if len(name) > FEC_NAME_MAX:
+        return "skipped", f"the name is longer than {FEC_NAME_MAX} characters"
     candidate, created = Candidate.objects.get_or_create(
         fec_candidate_id=cand_id,
         defaults={"full_name": name, "party": row.get("cand_pty_affiliation", "")[:40]},
