@@ -27,6 +27,8 @@ def main() -> int:
         print(f"\n== democracy: casting ballots over HTTP ({name}, PostgreSQL)")
         cast = [PY, str(ROOT / "democracy" / "cast_load.py"), "--voters", "3000", *server]
         subprocess.run(cast, check=True)
+    print("\n== democracy: can a dump link 200 voters to their ballots? (PostgreSQL)")
+    subprocess.run([PY, str(ROOT / "democracy" / "linkage.py"), "--voters", "200"], check=True)
     print("\n== comms: 100,000 personalised emails through a local SMTP sink")
     subprocess.run(
         [PY, str(ROOT / "comms" / "email_throughput.py"), "--emails", "100000", "--workers", "2"],
