@@ -12,6 +12,7 @@ from django.conf import settings
 from django_tasks import default_task_backend, task
 
 from bloc.comms import delivery, services
+from bloc.core import workers
 from bloc.core.registry import PeriodicJob, periodic_jobs
 
 
@@ -21,9 +22,11 @@ def _queue_name() -> str:
     return wanted if not queues or wanted in queues else "default"
 
 
+@workers.resumable  # its worker died: the outbox took back its rows; run it again
 @task()
 def deliver_outbox(budget_seconds: float = 50.0) -> dict[str, int]:
-    """Claim and send due batches for up to `budget_seconds`; periodic jobs pick up the rest."""
+    """Claim and send due batches for up to `budget_seconds`; periodic jobs pick up the rest.
+    In `bloc db_worker`, SIGTERM ends it after the message in flight (`bloc.core.workers`)."""
     return delivery.run_worker(budget_seconds=budget_seconds)
 
 

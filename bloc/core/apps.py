@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from bloc.core import dashboard, tasks  # noqa: F401  (registers widgets and periodic jobs)
+        # Widgets and periodic jobs; the task workers' graceful stop and heartbeat (signals).
+        from bloc.core import dashboard, tasks, workers  # noqa: F401

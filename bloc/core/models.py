@@ -73,3 +73,34 @@ class PeriodicJobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker says it is alive every few seconds (`bloc.core.workers`): a RUNNING task
+    whose worker has gone quiet for `BLOC_STALE_JOB_SECONDS` was left by a dead worker."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    pid = models.PositiveIntegerField()
+    host = models.CharField(max_length=255, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} ({self.host}:{self.pid})"
+
+
+class QueuedTask(models.Model):
+    """A task asked for by a write, stored in the write's own transaction (a transactional
+    outbox, `bloc.core.task_outbox`): it reaches the task queue even when the process dies
+    right after the commit. Deleted once it is on the queue."""
+
+    task_path = models.CharField(max_length=200)
+    args: models.JSONField[Any] = models.JSONField(default=list)
+    kwargs: models.JSONField[Any] = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"queued {self.task_path}"
