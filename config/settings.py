@@ -282,6 +282,12 @@ BLOC_EVENTS_FOLLOW_UP_DAYS = env.int("BLOC_EVENTS_FOLLOW_UP_DAYS", default=7)
 BLOC_RATE_PUBLIC_RSVP = env.str("BLOC_RATE_PUBLIC_RSVP", default="60/m")
 BLOC_RATE_EVENT_SUBMISSION = env.str("BLOC_RATE_EVENT_SUBMISSION", default="10/h")
 BLOC_RATE_PLEDGE_SIGN = env.str("BLOC_RATE_PLEDGE_SIGN", default="60/m")
+# Wrong personal voting codes on the vote-by-code page (docs/voting-security.md): after this many
+# from one client address, it waits for the window (429); after this many against one ballot,
+# further wrong codes on it get 429 and each address may try only a few more. Right codes never
+# count. Raise the ballot's limit for a large mailed ballot ("" turns a limit off).
+BLOC_RATE_WRONG_CODE_CLIENT = env.str("BLOC_RATE_WRONG_CODE_CLIENT", default="20/h")
+BLOC_RATE_WRONG_CODE_BALLOT = env.str("BLOC_RATE_WRONG_CODE_BALLOT", default="300/h")
 # The visitor's address (bloc.core.ratelimit.client_ip, for these limits and sign-in's): the
 # connection's peer, unless BLOC_TRUSTED_PROXY_COUNT says how many proxies of ours append to
 # X-Forwarded-For, or BLOC_CLIENT_IP_HEADER names the header our proxy sets (X-Real-IP or

@@ -49,14 +49,23 @@ class BallotForm(forms.Form):
 class CastForm(forms.Form):
     """Yes/no: one radio; approval: checkboxes; ranked: a rank number per option."""
 
-    def __init__(self, *args: Any, ballot: Ballot, with_code: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        ballot: Ballot,
+        with_code: bool = False,
+        hide_code: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.ballot = ballot
         if with_code:
             self.fields["code"] = forms.CharField(
                 max_length=40,
                 label="Your voting code",
-                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+                widget=forms.HiddenInput()
+                if hide_code  # entered at the code step; carried in the POST, nowhere else
+                else forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             )
         self.labels = list(selectors.option_labels(ballot))
         choices = list(enumerate(self.labels))
@@ -93,6 +102,18 @@ class CastForm(forms.Form):
             return list(self.cleaned_data["ranking"])
         value = self.cleaned_data["choice"]
         return list(value) if isinstance(value, list) else [value]
+
+
+class VotingCodeForm(forms.Form):
+    """The first step of voting by code on a ballot that is not public: the code alone. The
+    ballot is shown only once the code opens it (``views.ballot_vote_by_code``)."""
+
+    code = forms.CharField(
+        max_length=40,
+        label="Your personal voting code",
+        help_text="As printed in your letter or email, e.g. 1A2B-3C4D-5E6F-7A8B-9C0D.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
 
 class SharesForm(forms.Form):

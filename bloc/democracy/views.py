@@ -1,17 +1,23 @@
 """Thin views: a form validates, a selector fetches the scoped object, one service acts."""
 
 import csv
+import math
+import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 
 from bloc.accounts import selectors as roles
 from bloc.core.csvsafe import safe_cell
+from bloc.core.memo import ProcessMemo
 from bloc.democracy import clock, forms, permissions, selectors, services
 from bloc.democracy.models import Ballot
 from bloc.people import selectors as people_selectors
@@ -540,20 +546,206 @@ def ballot_codes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def ballot_vote_by_code(request: HttpRequest, pk: int) -> HttpResponse:
-    """Vote with a personal code, without signing in (members reached by email or by mail)."""
-    ballot = selectors.ballot_open_for_codes(pk)
-    form = forms.CastForm(request.POST or None, ballot=ballot, with_code=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            tracker = services.cast_with_code(
-                code=form.cleaned_data["code"], ballot=ballot, choice=form.choice()
+    """Vote with a personal code, without signing in (members reached by email or by mail).
+
+    A national ballot is public and its page shows it. Every other id (a chapter's open
+    ballot, a ballot not open, an id that does not exist) answers the same neutral step that
+    asks for the code; the ballot appears only to a code that opens it, and the code travels
+    in the POST, never in the URL, the session or the database. Wrong codes are limited per
+    connection and per ballot (:func:`_refused_before_checking`); right codes never count."""
+    ballot = _open_ballot_for_codes(pk)
+    public = ballot is not None and ballot.chapter_id is None
+    if request.method != "POST":
+        if ballot is not None and public:
+            form = forms.CastForm(ballot=ballot, with_code=True)
+            return render(
+                request, "democracy/ballot_vote_by_code.html", {"ballot": ballot, "form": form}
             )
+        return _code_step(request, forms.VotingCodeForm())
+    refused = _refused_before_checking(request, pk)
+    if refused is not None:
+        return refused
+    if ballot is not None and public:
+        return _vote_on_public_ballot(request, ballot)
+    return _vote_on_unlisted_ballot(request, pk, ballot)
+
+
+def _vote_on_public_ballot(request: HttpRequest, ballot: Ballot) -> HttpResponse:
+    form = forms.CastForm(request.POST, ballot=ballot, with_code=True)
+    if form.is_valid():
+        code = form.cleaned_data["code"]
+        try:
+            tracker = services.cast_with_code(code=code, ballot=ballot, choice=form.choice())
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         except PermissionDenied as exc:
+            refused = _count_wrong_code(request, ballot.pk)
+            if refused is not None:
+                return refused
             form.add_error("code", str(exc))
         else:
-            return render(
-                request, "democracy/ballot_receipt.html", {"ballot": ballot, "tracker": tracker}
+            return _private(
+                render(
+                    request,
+                    "democracy/ballot_receipt.html",
+                    {"ballot": ballot, "tracker": tracker, "code": code},
+                )
             )
-    return render(request, "democracy/ballot_vote_by_code.html", {"ballot": ballot, "form": form})
+    return _private(
+        render(request, "democracy/ballot_vote_by_code.html", {"ballot": ballot, "form": form})
+    )
+
+
+def _vote_on_unlisted_ballot(request: HttpRequest, pk: int, ballot: Ballot | None) -> HttpResponse:
+    """A chapter's ballot, or an id that is not open: the code first, then (only for a code on
+    this ballot's roll) the ballot, with the code carried in the form as a hidden field."""
+    step = forms.VotingCodeForm(request.POST)
+    if not step.is_valid():
+        return _code_step(request, step)  # no code: nothing was checked, nothing counts
+    code = step.cleaned_data["code"]
+    if not _code_opens(pk, code):
+        refused = _count_wrong_code(request, pk)
+        if refused is not None:
+            return refused
+        step.add_error("code", "That voting code is not valid for this ballot.")
+        return _code_step(request, step)
+    if ballot is None:  # a real code, for a ballot that is not open (only its holder sees this)
+        step.add_error(None, "This ballot is not open for voting now.")
+        return _code_step(request, step)
+    if "cast" not in request.POST:
+        form = forms.CastForm(initial={"code": code}, ballot=ballot, with_code=True, hide_code=True)
+    else:
+        form = forms.CastForm(request.POST, ballot=ballot, with_code=True, hide_code=True)
+        if form.is_valid():
+            try:
+                tracker = services.cast_with_code(code=code, ballot=ballot, choice=form.choice())
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+            except PermissionDenied:  # checked a moment ago; count it and show nothing
+                return _count_wrong_code(request, pk) or _code_step(request, step)
+            else:
+                return _private(
+                    render(
+                        request,
+                        "democracy/ballot_receipt.html",
+                        {"ballot": ballot, "tracker": tracker, "code": code},
+                    )
+                )
+    return _private(
+        render(
+            request,
+            "democracy/ballot_vote_by_code.html",
+            {"ballot": ballot, "form": form, "code_checked": True},
+        )
+    )
+
+
+def _code_step(request: HttpRequest, form: forms.VotingCodeForm) -> HttpResponse:
+    """The neutral first step: the same page whatever the id (nothing here names the ballot)."""
+    return _private(render(request, "democracy/vote_by_code_step.html", {"form": form}))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A page that may carry a voting code or a ballot: no cache (shared or browser) keeps it."""
+    add_never_cache_headers(response)
+    return response
+
+
+# Voting by code (issue 15, finding 6). Which ballots are open, for the vote page's few
+# seconds, whether open or not: an id that is not open costs what an open one does.
+_VOTE_PAGE_MEMO = ProcessMemo()
+
+#: While a ballot is over its limit of wrong codes, each connection may still get this many
+#: wrong on it in the window (a voter's typos) before it waits too. Right codes never count.
+WRONG_CODES_PER_CONNECTION_ON_A_FLOODED_BALLOT = 3
+
+
+def _open_ballot_for_codes(pk: int) -> Ballot | None:
+    def load() -> Ballot | None:
+        try:
+            return selectors.ballot_open_for_codes(pk)
+        except Http404:
+            return None
+
+    seconds = int(getattr(settings, "BLOC_DEMOCRACY_VOTE_PAGE_CACHE_SECONDS", 5))
+    return _VOTE_PAGE_MEMO.get(pk, seconds, load)
+
+
+def _code_opens(pk: int, code: str) -> bool:
+    """Whether the code is on this ballot's roll (whatever the ballot's status). Only its hash
+    is looked up; the code itself is never logged or kept."""
+    if not 0 < pk < 2**63:
+        return False
+    return selectors.roll_entry_for_code(services.code_hash(code), pk) is not None
+
+
+def _wrong_code_counters(pk: int) -> tuple[tuple[str, Any, str], ...]:
+    """(group, key, rate) of the three counts of wrong codes, all in the default cache: per
+    connection (every ballot), per ballot (every connection), and per connection on this
+    ballot (the typos a connection is allowed while the ballot is flooded). The connection is
+    django-ratelimit's ``ip`` key: the client address as ``bloc.core.ratelimit`` has it read."""
+    client_rate = getattr(settings, "BLOC_RATE_WRONG_CODE_CLIENT", "")
+    ballot_rate = getattr(settings, "BLOC_RATE_WRONG_CODE_BALLOT", "")
+    flood_rate = (
+        re.sub(r"^\d+", str(WRONG_CODES_PER_CONNECTION_ON_A_FLOODED_BALLOT), ballot_rate)
+        if ballot_rate
+        else ""
+    )
+    return (
+        ("democracy.wrong-code.client", "ip", client_rate),
+        ("democracy.wrong-code.ballot", lambda _group, _request: str(pk), ballot_rate),
+        (f"democracy.wrong-code.flood.{pk}", "ip", flood_rate),
+    )
+
+
+def _usage(
+    request: HttpRequest, group: str, key: Any, rate: str, *, increment: bool
+) -> dict[str, int] | None:
+    if not rate:
+        return None  # an empty setting turns this limit off
+    usage: dict[str, int] | None = get_usage(
+        request, group=group, key=key, rate=rate, increment=increment
+    )
+    return usage
+
+
+def _refused_before_checking(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """429 before any code is looked up: for a connection that has had its wrong codes, and,
+    while the ballot is over its limit, for one that has had its few typos on this ballot."""
+    client, ballot, flood = _wrong_code_counters(pk)
+    mine = _usage(request, *client, increment=False)
+    if mine is not None and mine["count"] >= mine["limit"]:
+        return _too_many(request, "Too many wrong codes from this connection", mine["time_left"])
+    here = _usage(request, *flood, increment=False)
+    if here is not None and here["count"] >= here["limit"]:
+        total = _usage(request, *ballot, increment=False)
+        if total is not None and total["count"] >= total["limit"]:
+            wait = min(here["time_left"], total["time_left"])
+            return _too_many(request, "Too many wrong codes have been tried for this ballot", wait)
+    return None
+
+
+def _count_wrong_code(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """Count a wrong code on every counter; 429 once the ballot is over its limit (a right
+    code is never counted, and still works: see :func:`_refused_before_checking`)."""
+    client, ballot, flood = _wrong_code_counters(pk)
+    _usage(request, *client, increment=True)
+    _usage(request, *flood, increment=True)
+    total = _usage(request, *ballot, increment=True)
+    if total is not None and total["count"] > total["limit"]:
+        return _too_many(
+            request, "Too many wrong codes have been tried for this ballot", total["time_left"]
+        )
+    return None
+
+
+def _too_many(request: HttpRequest, reason: str, seconds: int) -> HttpResponse:
+    """429 saying when to try again. Names no ballot: it may answer any id."""
+    seconds = max(1, seconds)
+    minutes = math.ceil(seconds / 60)
+    message = f"{reason}; try again in {minutes} minute{'' if minutes == 1 else 's'}."
+    response = render(
+        request, "democracy/vote_by_code_limited.html", {"message": message}, status=429
+    )
+    response["Retry-After"] = str(seconds)
+    return _private(response)
