@@ -328,6 +328,9 @@ def unsubscribe(*, token: str, source: str = "unsubscribe link") -> Person | Non
     with transaction.atomic():
         # The lock the outbox takes while it checks consent and hands messages over.
         person = Person.objects.select_for_update().filter(pk=data["p"]).first()
+        # A link sent to a record that was merged since acts on the record it was merged into.
+        while person is not None and person.merged_into_id is not None:
+            person = Person.objects.select_for_update().filter(pk=person.merged_into_id).first()
         if person is None:
             return None
         people_services.opt_out_everywhere(actor=None, person=person, source=source)

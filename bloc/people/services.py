@@ -453,6 +453,7 @@ def merge_people(*, actor: Any, survivor: Person, merged: Person) -> MergeRecord
         if survivor.merged_into_id or merged.merged_into_id:
             raise ValidationError("One of these records was already merged.")
         _refuse_if_locked(survivor, merged)
+        consent_before = (selectors.current_consent(survivor), selectors.current_consent(merged))
         moved = {
             "emails": PersonEmail.objects.filter(person=merged).update(
                 person=survivor, is_primary=False
@@ -483,6 +484,7 @@ def merge_people(*, actor: Any, survivor: Person, merged: Person) -> MergeRecord
             survivor.user_id, merged.user_id = merged.user_id, None
             moved["account"] = 1
         moved["membership"] = _merge_membership(survivor, merged)
+        moved["consent_kept_out"] = _keep_strictest_consent(survivor, *consent_before)
         merged.merged_into = survivor
         merged.save(update_fields=["merged_into", "user", "updated_at"])
         survivor.save()
@@ -494,6 +496,26 @@ def merge_people(*, actor: Any, survivor: Person, merged: Person) -> MergeRecord
         )
         audit.people_merged(actor=actor, survivor=survivor, merged=merged, moved=moved)
     return record
+
+
+def _keep_strictest_consent(survivor: Person, *before: dict[str, str]) -> int:
+    """After the ledgers are joined, the latest row per channel would win, so an older opt-out
+    of either record could be overtaken by the other's later opt-in. A merge keeps the
+    strictest: a channel either record had opted out of is opted out on the survivor."""
+    out = ConsentEvent.Status.OPTED_OUT
+    refused = {channel for status in before for channel, s in status.items() if s == out}
+    now_in_force = selectors.current_consent(survivor)
+    kept = 0
+    for channel in sorted(refused):
+        if now_in_force.get(channel) != out:
+            ConsentEvent.objects.create(
+                person=survivor,
+                channel=channel,
+                status=out,
+                source="merge: the stricter consent of the two records",
+            )
+            kept += 1
+    return kept
 
 
 def _merge_membership(survivor: Person, merged: Person) -> int:
