@@ -41,6 +41,8 @@ COLUMNS = {
 }
 REQUIRED = ["notice_on", "employer", "union_name", "expires_on"]
 MAX_ROWS = 20_000
+MAX_UNIT_SIZE = 2_147_483_647  # the largest number the unit size column holds
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -111,21 +113,25 @@ def parse_row(cells: dict[str, Any]) -> Parsed:
         text = _text(cells.get(name))
         if len(text) > limit:
             parsed.problems.append(f"{name.replace('_', ' ')} is longer than {limit} characters")
+        if _CONTROL.search(text):
+            parsed.problems.append(f"{name.replace('_', ' ')} holds a control character")
         parsed.values[name] = text
     state = _text(cells.get("employer_state")).upper()
-    if state and not re.fullmatch(r"[A-Z]{2}", state):
+    if state and not re.fullmatch(r"[A-Z]{2}", state, re.ASCII):
         parsed.problems.append("employer state is not a two-letter code")
     parsed.values["employer_state"] = state
     naics = _text(cells.get("naics_code"))
-    if naics and not re.fullmatch(r"\d{2,6}", naics):
+    if naics and not re.fullmatch(r"[0-9]{2,6}", naics):
         parsed.problems.append("NAICS code is not 2 to 6 digits")
     parsed.values["naics_code"] = naics
     size = _text(cells.get("unit_size")).replace(",", "")
     if size:
-        if size.isdigit():
-            parsed.values["unit_size"] = int(size)
-        else:
+        if not (size.isascii() and size.isdigit()):  # "²" and "٣" are digits to isdigit()
             parsed.problems.append("bargaining unit size is not a whole number")
+        elif len(size.lstrip("0")) > len(str(MAX_UNIT_SIZE)) or int(size) > MAX_UNIT_SIZE:
+            parsed.problems.append(f"bargaining unit size is larger than {MAX_UNIT_SIZE:,}")
+        else:
+            parsed.values["unit_size"] = int(size)
     try:
         parsed.values["is_health_care"] = _bool(cells.get("is_health_care"))
     except ValueError:
@@ -173,6 +179,10 @@ def read_rows(data: bytes) -> list[dict[str, Any]]:
             if len(result) > MAX_ROWS:
                 raise ValidationError(f"The file has more than {MAX_ROWS} rows.")
         return result
+    except ValidationError:
+        raise
+    except Exception as exc:  # a sheet openpyxl opened but cannot read to the end
+        raise ValidationError("This is not a readable .xlsx file.") from exc
     finally:
         book.close()
 
