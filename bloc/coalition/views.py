@@ -184,8 +184,9 @@ def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
 def _board_context(request: HttpRequest) -> dict[str, Any]:
     chapters = _scoped_chapters(request.user)
     chapter_id = None
-    if request.GET.get("chapter", "").isdigit():
-        chapter_id = int(request.GET["chapter"])
+    wanted = request.GET.get("chapter", "")
+    if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18:  # not "²", which int() refuses
+        chapter_id = int(wanted)
         if not chapters.filter(pk=chapter_id).exists():
             chapter_id = None
     return {
@@ -380,8 +381,9 @@ def contract_calendar(request: HttpRequest) -> HttpResponse:
 def contract_create(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_manage_contracts(request.user))
     initial = {}
-    if request.GET.get("union_local", "").isdigit():
-        initial["union_local"] = request.GET["union_local"]
+    union_local = request.GET.get("union_local", "")
+    if union_local.isascii() and union_local.isdigit():
+        initial["union_local"] = union_local
     form = forms.ContractForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
