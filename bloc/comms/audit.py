@@ -24,3 +24,15 @@ def audience_viewed(*, actor: Any, audience: Any, count: int) -> None:
         audience_id=audience.pk,
         count=count,
     )
+
+
+def unknown_viewed(*, actor: Any, broadcast: Any, count: int) -> None:
+    """Staff saw who may not have received a broadcast (a list of people)."""
+    record(
+        "people.list_viewed",
+        actor=actor,
+        chapter_id=broadcast.chapter_id,
+        what="comms.unknown_outcome",
+        broadcast_id=broadcast.pk,
+        count=count,
+    )

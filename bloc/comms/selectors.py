@@ -9,7 +9,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from bloc.accounts import selectors as roles
-from bloc.comms.models import Broadcast, LegalEntity, MemberStatus, Pledge, SavedAudience
+from bloc.comms.models import (
+    Broadcast,
+    LegalEntity,
+    MemberStatus,
+    OutboxMessage,
+    Pledge,
+    SavedAudience,
+)
 from bloc.core import geo
 from bloc.core.registry import audiences as registered_audiences
 from bloc.people import selectors as people
@@ -122,6 +129,19 @@ def broadcast_for(actor: Any, pk: Any) -> Broadcast:
         return broadcasts_for(actor).get(pk=int(pk))
     except (Broadcast.DoesNotExist, ValueError, TypeError):
         raise Http404("No such broadcast.") from None
+
+
+def unknown_messages(broadcast: Broadcast, actor: Any) -> QuerySet[OutboxMessage]:
+    """The broadcast's messages of unknown outcome, to people the reader may see."""
+    return (
+        OutboxMessage.objects.filter(
+            broadcast=broadcast,
+            status=OutboxMessage.Status.UNKNOWN,
+            person__in=people.people_visible_to(actor),
+        )
+        .select_related("person")
+        .order_by("id")
+    )
 
 
 def registered_audience_choices() -> list[tuple[str, str]]:

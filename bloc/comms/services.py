@@ -219,6 +219,38 @@ def cancel_broadcast(*, actor: Any, broadcast: Broadcast) -> Broadcast:
     return broadcast
 
 
+def resend_unknown(*, actor: Any, broadcast: Broadcast, confirmed: bool) -> int:
+    """Send again the messages whose outcome is unknown (with the provider when their worker
+    died: some may have arrived). A deliberate, confirmed and audited act of a sender of the
+    broadcast; consent is checked again when each goes out. Returns how many were queued."""
+    if not permissions.can_send_for(actor, broadcast.chapter_id):
+        raise PermissionDenied("You cannot send for this broadcast.")
+    if not confirmed:
+        raise ValidationError("Confirm that some recipients may get this message twice.")
+    with transaction.atomic():
+        broadcast = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
+        if broadcast.status == Broadcast.Status.CANCELLED:
+            raise ValidationError("This broadcast was cancelled.")
+        count = OutboxMessage.objects.filter(
+            broadcast=broadcast, status=OutboxMessage.Status.UNKNOWN
+        ).update(
+            status=OutboxMessage.Status.PENDING,
+            next_attempt_at=timezone.now(),
+            reason="resent",
+            attempted_at=None,
+        )
+        if not count:
+            raise ValidationError("No message of this broadcast has an unknown outcome.")
+        if broadcast.status == Broadcast.Status.SENT:
+            broadcast.status, broadcast.finished_at = Broadcast.Status.SENDING, None
+            broadcast.save(update_fields=["status", "finished_at"])
+        audit.event("unknown_resent", actor=actor, target=broadcast, count=count)
+        from bloc.comms import tasks
+
+        transaction.on_commit(lambda: tasks.start_delivery(recipients=count))
+    return count
+
+
 def _due(broadcast: Broadcast, now: datetime) -> bool:
     return broadcast.scheduled_for is None or broadcast.scheduled_for <= now
 

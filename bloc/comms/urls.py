@@ -12,6 +12,11 @@ urlpatterns = [
     path("broadcasts/<int:pk>/submit/", views.broadcast_submit, name="broadcast-submit"),
     path("broadcasts/<int:pk>/approve/", views.broadcast_approve, name="broadcast-approve"),
     path("broadcasts/<int:pk>/cancel/", views.broadcast_cancel, name="broadcast-cancel"),
+    path(
+        "broadcasts/<int:pk>/resend-unknown/",
+        views.broadcast_resend_unknown,
+        name="broadcast-resend-unknown",
+    ),
     path("u/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("p/<slug:slug>/", views.pledge_sign, name="pledge-sign"),
     path("p/<slug:slug>/thanks/", views.pledge_thanks, name="pledge-thanks"),

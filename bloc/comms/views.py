@@ -23,6 +23,7 @@ from bloc.core import ratelimit
 from bloc.people.models import Person
 
 SAMPLE_SIZE = 10
+UNKNOWN_SHOWN = 200
 
 
 def _require_comms(request: HttpRequest) -> None:
@@ -143,6 +144,11 @@ def broadcast_detail(request: HttpRequest, pk: int) -> HttpResponse:
         person = None
     if person is not None:
         preview = delivery.build_message(broadcast, person, key="preview", preview=True)
+    unknown = selectors.unknown_messages(broadcast, request.user)
+    unknown_count = unknown.count()
+    unknown_shown = list(unknown[:UNKNOWN_SHOWN])
+    if unknown_shown:
+        audit.unknown_viewed(actor=request.user, broadcast=broadcast, count=unknown_count)
     return render(
         request,
         "comms/broadcast_detail.html",
@@ -155,6 +161,10 @@ def broadcast_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "preview": preview,
             "preview_person": person,
             "can_approve": permissions.can_approve(request.user, broadcast),
+            "unknown_count": unknown_count,
+            "unknown_shown": unknown_shown,
+            "can_resend": permissions.can_send_for(request.user, broadcast.chapter_id)
+            and broadcast.status != broadcast.Status.CANCELLED,
         },
     )
 
@@ -170,7 +180,8 @@ def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, done)
+        if done:
+            messages.success(request, done)
     return redirect("comms:broadcast-detail", pk=broadcast.pk)
 
 
@@ -190,6 +201,18 @@ def broadcast_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def broadcast_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, services.cancel_broadcast, "Cancelled.")
+
+
+@login_required
+@require_POST
+def broadcast_resend_unknown(request: HttpRequest, pk: int) -> HttpResponse:
+    confirmed = request.POST.get("confirm") == "yes"
+
+    def resend(*, actor: Any, broadcast: Any) -> None:
+        count = services.resend_unknown(actor=actor, broadcast=broadcast, confirmed=confirmed)
+        messages.success(request, f"{count} messages of unknown outcome queued again.")
+
+    return _act(request, pk, resend, "")
 
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no session or token

@@ -119,6 +119,13 @@ ROWS = [
         method="post",
     ),
     Row(
+        "comms:broadcast-resend-unknown",
+        lambda p: reverse("comms:broadcast-resend-unknown", args=[_broadcast_b(p).pk]),
+        expect(admin=302, organizer_b=302),
+        method="post",
+        note="chapter B's senders only; without a confirmation or unknowns they see a message",
+    ),
+    Row(
         "comms:unsubscribe",
         _unsubscribe,
         expect(anon=200, **EVERYONE),

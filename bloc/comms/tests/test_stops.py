@@ -214,3 +214,99 @@ def test_the_email_provider_keeps_one_connection_for_a_run_of_single_sends(setti
         ["r1@example.org"],
         ["r2@example.org"],
     ]
+
+
+def _with_unknown(queued):
+    """Two rows of the broadcast were in flight when their workers died; the rest arrived."""
+    delivery.run_worker()
+    rows = OutboxMessage.objects.filter(broadcast=queued).order_by("id")
+    lost = list(rows.values_list("pk", flat=True)[:2])
+    rows.filter(pk__in=lost).update(status="unknown", reason="worker_lost")
+    Broadcast.objects.filter(pk=queued.pk).update(status=Broadcast.Status.SENT)
+    queued.refresh_from_db()
+    return lost
+
+
+@pytest.mark.django_db
+def test_staff_review_unknowns_on_the_broadcast_page(client, queued, provider, personas):
+    provider(InMemoryEmail)
+    lost = _with_unknown(queued)
+    client.force_login(personas.admin)
+
+    page = client.get(f"/comms/broadcasts/{queued.pk}/")
+
+    assert page.status_code == 200
+    assert b"Outcome unknown" in page.content
+    for row in OutboxMessage.objects.filter(pk__in=lost).select_related("person"):
+        assert row.person.email.encode() in page.content
+    assert b"resend-unknown" in page.content
+
+
+@pytest.mark.django_db
+def test_re_sending_unknowns_needs_a_confirmation_and_is_audited(
+    client, queued, provider, personas, django_capture_on_commit_callbacks, monkeypatch
+):
+    from bloc.core.models import AuditEvent
+
+    provider(InMemoryEmail)
+    lost = _with_unknown(queued)
+    InMemoryEmail.reset()
+    started = []
+    monkeypatch.setattr("bloc.comms.tasks.start_delivery", lambda **kw: started.append(kw))
+    client.force_login(personas.admin)
+    url = f"/comms/broadcasts/{queued.pk}/resend-unknown/"
+
+    client.post(url)  # not confirmed: nothing happens
+    assert OutboxMessage.objects.filter(broadcast=queued, status="unknown").count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"confirm": "yes"})
+
+    assert response.status_code == 302
+    assert started == [{"recipients": 2}]
+    queued.refresh_from_db()
+    assert queued.status == Broadcast.Status.SENDING  # not "sent" while rows wait again
+    delivery.run_worker()
+    assert OutboxMessage.objects.filter(pk__in=lost, status="sent").count() == 2
+    assert len(InMemoryEmail.outbox) == 2  # only the unknowns went again
+    queued.refresh_from_db()
+    assert queued.status == Broadcast.Status.SENT
+    event = AuditEvent.objects.get(action="comms.unknown_resent")
+    assert event.data["count"] == 2 and event.actor_id == personas.admin.pk
+
+
+@pytest.mark.django_db
+def test_re_sending_unknowns_re_checks_consent(queued, provider, personas):
+    from bloc.people.models import Person
+    from bloc.people.services import set_consent
+
+    provider(InMemoryEmail)
+    lost = _with_unknown(queued)
+    InMemoryEmail.reset()
+    gone = OutboxMessage.objects.get(pk=lost[0])
+    set_consent(
+        actor=None,
+        person=Person.objects.get(pk=gone.person_id),
+        channel="email",
+        opted_in=False,
+        source="test",
+    )
+    assert services.resend_unknown(actor=personas.admin, broadcast=queued, confirmed=True) == 2
+    delivery.run_worker()
+    gone.refresh_from_db()
+    assert (gone.status, gone.reason) == ("skipped", "no_consent")
+    assert len(InMemoryEmail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_an_organizer_cannot_re_send_another_chapters_unknowns(client, queued, provider, personas):
+    from django.core.exceptions import PermissionDenied
+
+    provider(InMemoryEmail)
+    _with_unknown(queued)  # a chapter A broadcast
+    with pytest.raises(PermissionDenied):
+        services.resend_unknown(actor=personas.organizer_b, broadcast=queued, confirmed=True)
+    client.force_login(personas.organizer_b)
+    response = client.post(f"/comms/broadcasts/{queued.pk}/resend-unknown/", {"confirm": "yes"})
+    assert response.status_code == 404
+    assert OutboxMessage.objects.filter(broadcast=queued, status="unknown").count() == 2
