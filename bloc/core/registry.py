@@ -99,8 +99,9 @@ periodic_jobs: Registry[PeriodicJob] = Registry("periodic job")
 shared_data: Registry[SharedDataSource] = Registry("shared data source")
 
 #: Apps that freeze a person's identity (democracy: a person on a live voter roll) register a
-#: check here: `check(person_ids)` returns why those people's identity cannot change now, or "".
+#: check here: `check(person_ids, actor)` returns why those people's identity cannot change now
+#: (for this actor), or "".
 #: people.services asks every check before a merge, an email or phone change, a chapter move or
 #: a change of the login linked to a person, and refuses with that reason.
-IdentityLock = Callable[[list[int]], str]
+IdentityLock = Callable[[list[int], Any], str]
 identity_locks: Registry[IdentityLock] = Registry("identity lock")

@@ -406,3 +406,38 @@ class VotingCode(models.Model):
 
     def __str__(self) -> str:
         return f"Voting code for roll entry #{self.roll_entry_id}"
+
+
+class IdentityOverride(models.Model):
+    """A national admin's exception to "identity is frozen with the roll" for one person: asked
+    by one national admin, approved by another, for a short time (docs/voting-security.md)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for a second national admin"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decided_by=models.F("requested_by")),
+                name="override_two_people",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Identity override for person #{self.person_id} ({self.status})"

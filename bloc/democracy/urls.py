@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bloc.democracy import views
+from bloc.democracy import identity_views, views
 
 app_name = "democracy"
 urlpatterns = [
@@ -19,6 +19,12 @@ urlpatterns = [
     path("ballots/<int:pk>/manage/", views.ballot_manage, name="ballot-manage"),
     path("ballots/<int:pk>/step/", views.ballot_step, name="ballot-step"),
     path("ballots/<int:pk>/tally/", views.ballot_tally, name="ballot-tally"),
+    path("identity-overrides/", identity_views.identity_overrides, name="identity-overrides"),
+    path(
+        "identity-overrides/<int:pk>/decide/",
+        identity_views.identity_override_decide,
+        name="identity-override-decide",
+    ),
     path("proposals/", views.proposal_list, name="proposal-list"),
     path("proposals/new/", views.proposal_create, name="proposal-create"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),

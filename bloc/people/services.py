@@ -173,13 +173,13 @@ def update_person(*, actor: Any, person: Person, **changes: Any) -> Person:
         if "email" in changes:
             key = normalize_email(changes.pop("email"))
             if key != person.email:
-                _refuse_if_locked(person)
+                _refuse_if_locked(person, actor=actor)
                 _set_primary_email(person, key)
                 changed.append("email")
         if "phone" in changes:
             key = normalize_phone(changes.pop("phone"))
             if key != person.phone:
-                _refuse_if_locked(person)
+                _refuse_if_locked(person, actor=actor)
                 _set_primary_phone(person, key)
                 changed.append("phone")
         if "zip_code" in changes:
@@ -209,7 +209,7 @@ def _move_for_zip(person: Person, chapter: Chapter | None, actor: Any) -> None:
     if chapter is None or own_edit or permissions.can_edit_person_in(actor, chapter.pk):
         _move(person, chapter, ChapterAssignment.Reason.ZIP, actor)
         return
-    _refuse_if_locked(person)
+    _refuse_if_locked(person, actor=actor)
     TransferRequest.objects.filter(person=person, status=TransferRequest.Status.PENDING).update(
         status=TransferRequest.Status.DECLINED, decided_at=timezone.now()
     )
@@ -247,26 +247,26 @@ def _set_primary_phone(person: Person, key: str) -> None:
     person.phone = key
 
 
-def identity_locked(*people: Person | int) -> str:
+def identity_locked(*people: Person | int, actor: Any = None) -> str:
     """Why these people's voting identity cannot change now ("" when it can): merges, email
     and phone changes, chapter moves and login links are refused while any of them is on a live
     voter roll (the checks are registered by the apps that freeze identities)."""
     ids = [p if isinstance(p, int) else p.pk for p in people]
     for _name, check in identity_locks:
-        reason = check(ids)
+        reason = check(ids, actor)
         if reason:
             return reason
     return ""
 
 
-def _refuse_if_locked(*people: Person | int) -> None:
-    reason = identity_locked(*people)
+def _refuse_if_locked(*people: Person | int, actor: Any = None) -> None:
+    reason = identity_locked(*people, actor=actor)
     if reason:
         raise ValidationError(reason)
 
 
 def _move(person: Person, chapter: Chapter | None, reason: str, actor: Any) -> None:
-    _refuse_if_locked(person)
+    _refuse_if_locked(person, actor=actor)
     from_id = person.chapter_id
     person.chapter = chapter
     person.save(update_fields=["chapter", "updated_at"])
@@ -452,7 +452,7 @@ def merge_people(*, actor: Any, survivor: Person, merged: Person) -> MergeRecord
         merged = Person.objects.select_for_update().get(pk=merged.pk)
         if survivor.merged_into_id or merged.merged_into_id:
             raise ValidationError("One of these records was already merged.")
-        _refuse_if_locked(survivor, merged)
+        _refuse_if_locked(survivor, merged, actor=actor)
         consent_before = (selectors.current_consent(survivor), selectors.current_consent(merged))
         moved = {
             "emails": PersonEmail.objects.filter(person=merged).update(

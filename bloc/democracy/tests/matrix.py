@@ -28,6 +28,16 @@ def _open_chapter_b(p):
     return opened(chapter=p.chapter_b)[0].pk
 
 
+def _override(p):
+    from bloc.democracy import identity
+    from bloc.democracy.tests.helpers import opened
+
+    opened()
+    return identity.request_override(
+        actor=p.admin, person=p.person_member_a, reason="Fictional: lost their address."
+    ).pk
+
+
 def _certified(p):
     from bloc.democracy.tests.helpers import certified_yes_no
 
@@ -73,6 +83,19 @@ ROWS = [
         expect(admin=302, organizer_a=302, organizer_b=302, member_a=302),
         method="post",
         note="empty form: a message, nothing cast",
+    ),
+    Row(
+        "democracy:identity-overrides",
+        lambda p: reverse("democracy:identity-overrides"),
+        expect(admin=200),
+        note="national admins only",
+    ),
+    Row(
+        "democracy:identity-override-decide",
+        lambda p: reverse("democracy:identity-override-decide", args=[_override(p)]),
+        expect(admin=302, anon=302),
+        method="post",
+        note="the asker cannot approve: a message, nothing decided",
     ),
     Row(
         "democracy:ballot-receipt",
