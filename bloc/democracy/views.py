@@ -324,6 +324,8 @@ def ballot_board(request: HttpRequest, pk: int) -> HttpResponse:
             "tracker": tracker,
             "found": found,
             "trackers": list(selectors.board(ballot).values_list("tracker", flat=True)[:5000]),
+            "pending": selectors.pending_count(ballot),
+            "mix_min": settings.BLOC_BALLOT_MIX_MIN,
         },
     )
 
