@@ -19,8 +19,27 @@ import numpy.typing as npt
 NONE = -1  #: padding after the last preference
 SKIP = -2  #: raw mark: nothing marked at this rank
 OVERVOTE = -3  #: raw mark: two or more candidates marked at this rank
+#: the most ballots a profile may hold in all: every count (and a row's merged count) is then
+#: an int64; the counts themselves switch to Python integers when products would overflow
+MAX_BALLOTS = 2**63 - 1
 
 IntArray = npt.NDArray[np.int64]
+
+
+def total_ballots(counts: npt.NDArray[np.integer]) -> int:
+    """The exact sum of ``counts`` (non-negative), however large."""
+    if counts.size == 0:
+        return 0
+    if int(counts.max()) * counts.size <= MAX_BALLOTS:  # no partial sum can overflow
+        return int(counts.sum())
+    return sum(int(c) for c in counts.tolist())
+
+
+def too_many(total: int) -> str:
+    """The reason given for a total past :data:`MAX_BALLOTS`."""
+    return (
+        f"more than {MAX_BALLOTS} ballots in all ({total}): beyond what the count can hold exactly"
+    )
 
 
 @dataclass(frozen=True)
@@ -74,7 +93,7 @@ class Profile:
     @property
     def n_ballots(self) -> int:
         """Ballots in the count (including those that rank no valid candidate)."""
-        return int(self.counts.sum())
+        return total_ballots(self.counts)
 
     @property
     def max_rank(self) -> int:
@@ -150,6 +169,9 @@ def compact_rows(
     n, width = ranks.shape
     if n == 0:
         return ranks, counts
+    total = total_ballots(counts)
+    if total > MAX_BALLOTS:  # merged rows could overflow their int64 count
+        raise ValueError(too_many(total))
     # Trim trailing all-empty columns.
     used = np.flatnonzero(np.any(ranks != NONE, axis=0))
     width = int(used[-1]) + 1 if used.size else 0
@@ -192,9 +214,12 @@ def from_rankings(
             if not 0 <= c < len(candidates):
                 raise ValueError(f"ranking {i + 1} has unknown candidate index {c}")
             ranks[i, j] = c
-    counts = np.asarray(mults, dtype=np.int64)
-    if np.any(counts < 0):
+    if any(m < 0 for m in mults):
         raise ValueError("counts must be non-negative")
+    total = sum(mults)
+    if total > MAX_BALLOTS:
+        raise ValueError(too_many(total))
+    counts = np.asarray(mults, dtype=np.int64)
     return Profile(tuple(candidates), ranks, counts, title=title, seats=seats)
 
 

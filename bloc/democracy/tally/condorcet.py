@@ -15,8 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 from .ballots import NONE, Profile
+from .counting import ValueArray, value_dtype
 from .result import DEFEATED, ELECTED, Result, Stage
-from .stv.common import make_lots
+from .stv.common import make_lots, no_valid_ballots
 from .ties import TieBreak, TieMode
 
 IntMatrix = npt.NDArray[np.int64]
@@ -74,14 +75,28 @@ def _result(
     return res
 
 
+def _counted(profile: Profile) -> Profile:
+    """Withdrawn candidates removed from every ballot (they are then never elected)."""
+    return profile.without(profile.withdrawn)
+
+
 def count_schulze(
     profile: Profile, *, tie_mode: TieMode = "random", seed: str | None = None
 ) -> Result:
+    profile = _counted(profile)
+    if profile.nonempty().n_ballots == 0:
+        return no_valid_ballots(
+            profile, method="schulze", rule="schulze", seats=1, tie_mode=tie_mode, seed=seed
+        )
     d = pairwise(profile)
     p = strongest_paths(d)
     n = profile.n_candidates
     beats = [int(sum(p[i, j] > p[j, i] for j in range(n) if j != i)) for i in range(n)]
-    winners = [i for i in range(n) if all(p[i, j] >= p[j, i] for j in range(n) if j != i)]
+    winners = [
+        i
+        for i in range(n)
+        if i not in profile.withdrawn and all(p[i, j] >= p[j, i] for j in range(n) if j != i)
+    ]
     lots = make_lots(profile, tie_mode, seed)
     winner = winners[0] if len(winners) == 1 else lots.pick(winners)
     res = _result(profile, "schulze", beats, winner, (lots.mode, lots.seed))
@@ -100,13 +115,21 @@ def count_schulze(
 def count_borda(
     profile: Profile, *, tie_mode: TieMode = "random", seed: str | None = None
 ) -> Result:
+    profile = _counted(profile)
+    if profile.nonempty().n_ballots == 0:
+        return no_valid_ballots(
+            profile, method="borda", rule="borda", seats=1, tie_mode=tie_mode, seed=seed
+        )
     n = profile.n_candidates
-    scores = np.zeros(n, dtype=np.int64)
+    dtype = value_dtype(profile.n_ballots * max(n - 1, 1))  # Python integers past int64
+    scores: ValueArray = np.zeros(n, dtype=dtype)
+    counts: ValueArray = profile.counts.astype(dtype)
     for k, col in enumerate(profile.ranks.T):
         ok = col != NONE
-        np.add.at(scores, col[ok], profile.counts[ok] * (n - 1 - k))
-    top = int(scores.max())
-    tied = [c for c in range(n) if scores[c] == top]
+        np.add.at(scores, col[ok], counts[ok] * (n - 1 - k))
+    eligible = [c for c in range(n) if c not in profile.withdrawn]
+    top = max(int(scores[c]) for c in eligible)
+    tied = [c for c in eligible if scores[c] == top]
     lots = make_lots(profile, tie_mode, seed)
     winner = tied[0] if len(tied) == 1 else lots.pick(tied)
     res = _result(profile, "borda", [int(s) for s in scores], winner, (lots.mode, lots.seed))

@@ -7,6 +7,8 @@ that point at it are advanced, and only their contribution to the totals changes
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -14,7 +16,20 @@ from .ballots import NONE, Profile
 from .paths import PathRecorder
 
 IntArray = npt.NDArray[np.int64]
+#: votes, weights and counts: int64, or Python integers (``object``) past int64's range
+ValueArray = npt.NDArray[Any]
 _FLOAT_EXACT = 2**53
+#: while the largest number a count forms (see :func:`value_dtype`) stays below this, votes
+#: and weights are int64; beyond it they are Python integers (numpy object arrays): exact at
+#: any size, and slower, which only ever matters for counts in the hundreds of millions
+INT64_SAFE = 2**62
+
+
+def value_dtype(largest: int) -> type:
+    """``np.int64`` when ``largest`` (a bound on every product and sum the count forms, e.g.
+    ballots x scale x scale for a surplus transfer) fits it with room to spare, else
+    ``object``: Python integers, which never overflow."""
+    return np.int64 if largest < INT64_SAFE else object
 
 
 def exact_bincount(
@@ -24,8 +39,13 @@ def exact_bincount(
 
     ``bound`` is an upper bound on any partial sum of absolute values; below 2**53 the float
     bincount is exact (every partial sum is an integer a double represents exactly), otherwise
-    integer ``add.at`` is used.
+    integer ``add.at`` is used; values held as Python integers (``object``) are summed as
+    such.
     """
+    if values.dtype == object:
+        total = np.zeros(size, dtype=object)
+        np.add.at(total, index, values)
+        return total
     if bound < _FLOAT_EXACT:
         sums = np.bincount(index, weights=values.astype(np.float64), minlength=size)
         return np.rint(sums[:size]).astype(np.int64)
@@ -37,9 +57,12 @@ def exact_bincount(
 class Piles:
     """Where every distinct ballot currently sits, and at what weight."""
 
-    def __init__(self, profile: Profile, scale: int) -> None:
+    def __init__(self, profile: Profile, scale: int, *, largest: int | None = None) -> None:
+        """``largest``: a bound on any product the rule forms (default: ballots x scale)."""
         self.ranks = np.ascontiguousarray(profile.ranks)
-        self.counts = profile.counts.astype(np.int64)
+        n_ballots = profile.n_ballots
+        dtype = value_dtype(n_ballots * scale if largest is None else largest)
+        self.counts: ValueArray = profile.counts.astype(dtype)
         self.n_candidates = profile.n_candidates
         n, width = self.ranks.shape
         self.width = width
@@ -49,9 +72,9 @@ class Piles:
         self._flat = padded.reshape(-1)
         self.pos = np.zeros(n, dtype=np.int64)
         self.top = self.ranks[:, 0].astype(np.int64) if width else np.full(n, NONE, dtype=np.int64)
-        self.weight = np.full(n, scale, dtype=np.int64)
+        self.weight: ValueArray = np.full(n, scale, dtype=dtype)
         self.scale = scale
-        self.total = int(self.counts.sum()) * scale
+        self.total = n_ballots * scale
         self._bin = self.n_candidates + 1  # last bin collects exhausted ballots
         #: follows every move when the count records ballot paths (None: no extra work)
         self.recorder: PathRecorder | None = None

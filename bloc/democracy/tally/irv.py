@@ -17,7 +17,7 @@ from .ballots import Profile
 from .counting import Piles
 from .errors import CountError
 from .result import ELECTED, Result
-from .stv.common import CountState, Progress, make_lots
+from .stv.common import CountState, Progress, make_lots, no_valid_ballots
 from .ties import TieMode
 
 
@@ -45,12 +45,17 @@ def count_irv(
     if eligible < 1:
         raise CountError("no eligible candidates")
     prof = profile.without(profile.withdrawn).compact()
+    rule = "irv-batch" if batch else "irv"
+    if prof.nonempty().n_ballots == 0:
+        return no_valid_ballots(
+            prof, method="irv", rule=rule, seats=1, tie_mode=tie_mode, seed=seed
+        )
     state = CountState(
         prof,
         1,
         places=0,
         method="irv",
-        rule="irv-batch" if batch else "irv",
+        rule=rule,
         lots=make_lots(prof, tie_mode, seed),
         progress=progress,
     )
@@ -66,7 +71,7 @@ def count_irv(
         state.quota = continuing // 2 + 1
         state.stage("count")
         leader = max(hopeful, key=lambda c: int(state.votes[c]))
-        if state.votes[leader] * 2 > continuing or len(hopeful) == 1:
+        if int(state.votes[leader]) * 2 > continuing or len(hopeful) == 1:
             state.elect(leader)
             break
         if forced:

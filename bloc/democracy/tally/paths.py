@@ -254,6 +254,7 @@ class PathRecorder:
         lost on the way is kept by the candidate it left (a surplus transfer)."""
         if rows.size == 0:
             return
+        weight = weight.astype(np.int64, copy=False)  # at most the scale: Python ints fit
         old_pos = self.pos[rows]
         lost = self.value[rows] - weight
         keep = (lost != 0) & (old_pos < self.width)

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from .ballots import NONE, Profile
+from .ballots import NONE, Profile, total_ballots
 from .errors import CountError
-from .result import DEFEATED, ELECTED, Result, Stage
-from .stv.common import make_lots
+from .result import DEFEATED, ELECTED, WITHDRAWN, Result, Stage
+from .stv.common import make_lots, no_valid_ballots
 from .ties import TieBreak, TieMode
 
 
@@ -23,27 +23,40 @@ def count_marks(
     seed: str | None = None,
 ) -> Result:
     """Each ballot gives one vote to every candidate it marks (order ignored). Ballots with
-    more than ``max_marks`` marks are rejected (counted in ``extra["rejected"]``)."""
-    if not 1 <= seats <= profile.n_candidates:
-        raise CountError(f"{seats} seats for {profile.n_candidates} candidates")
-    marks = (profile.ranks != NONE).sum(axis=1) if profile.max_rank else np.zeros(0)
-    valid = marks <= max_marks if max_marks is not None else np.ones(marks.size, dtype=bool)
-    totals = np.zeros(profile.n_candidates, dtype=np.int64)
+    more than ``max_marks`` marks are rejected (counted in ``extra["rejected"]``). Withdrawn
+    candidates are removed from every ballot and never elected."""
+    profile = profile.without(profile.withdrawn)
+    eligible = [c for c in range(profile.n_candidates) if c not in profile.withdrawn]
+    if not 1 <= seats <= len(eligible):
+        raise CountError(f"{seats} seats for {len(eligible)} candidates")
+    if max_marks is not None and max_marks < 1:
+        raise CountError(f"a ballot must be allowed at least one mark, not {max_marks}")
+    rows = profile.counts.size
+    marks = (profile.ranks != NONE).sum(axis=1) if profile.max_rank else np.zeros(rows, dtype=int)
+    valid = marks <= max_marks if max_marks is not None else np.ones(rows, dtype=bool)
+    rule = f"{method}-{seats}" if method == "approval" else method
+    if total_ballots(profile.counts[valid & (marks > 0)]) == 0:
+        empty = no_valid_ballots(
+            profile, method=method, rule=rule, seats=seats, tie_mode=tie_mode, seed=seed
+        )
+        empty.extra["rejected"] = total_ballots(profile.counts[~valid])
+        return empty
+    totals = np.zeros(profile.n_candidates, dtype=np.int64)  # at most the ballots: int64
     for col in profile.ranks.T:
         ok = valid & (col != NONE)
         np.add.at(totals, col[ok], profile.counts[ok])
     lots = make_lots(profile, tie_mode, seed)
-    order = sorted(range(profile.n_candidates), key=lambda c: -int(totals[c]))
+    order = sorted(eligible, key=lambda c: -int(totals[c]))
     cutoff = int(totals[order[seats - 1]])
     sure = [c for c in order if totals[c] > cutoff]
     tied = [c for c in order if totals[c] == cutoff]
     result = Result(
         method=method,
-        rule=f"{method}-{seats}" if method == "approval" else method,
+        rule=rule,
         candidates=profile.candidates,
         seats=seats,
         places=0,
-        ballots=int(profile.counts[valid].sum()),
+        ballots=total_ballots(profile.counts[valid]),
         tie_mode=lots.mode,
         seed=lots.seed,
         title=profile.title,
@@ -55,15 +68,19 @@ def count_marks(
             result.tie_breaks.append(TieBreak(1, "elect", tuple(tied), pick, lots.method))
         chosen.append(pick)
     result.elected = chosen
-    status = tuple(ELECTED if c in chosen else DEFEATED for c in range(profile.n_candidates))
+    status = tuple(
+        ELECTED if c in chosen else WITHDRAWN if c in profile.withdrawn else DEFEATED
+        for c in range(profile.n_candidates)
+    )
     result.stages.append(Stage(1, "count", (), tuple(int(v) for v in totals), status, 0))
-    result.extra["rejected"] = int(profile.counts[~valid].sum())
+    result.extra["rejected"] = total_ballots(profile.counts[~valid])
     return result
 
 
 def count_plurality(profile: Profile, seats: int = 1, **kw: object) -> Result:
     """Counts each ballot's first preference (a ranked ballot is read as its first choice)."""
-    first = replace(profile, ranks=profile.ranks[:, :1], compacted=False)
+    prof = profile.without(profile.withdrawn)  # a withdrawn first choice passes to the next
+    first = replace(prof, ranks=prof.ranks[:, :1], compacted=False)
     return count_marks(first, seats, max_marks=1, method="plurality", **kw)  # type: ignore[arg-type]
 
 

@@ -50,7 +50,9 @@ def round_table(result: Result) -> str:
         }[t.method]
         tied = ", ".join(names[c] for c in t.tied)
         lines.append(f"round {t.round}: tie ({t.purpose}) among {tied} -> {names[t.chosen]}, {how}")
-    lines.append("Elected: " + ", ".join(result.winners))
+    if result.extra.get("no_valid_ballots"):
+        lines.append("No valid ballots: nobody is elected.")
+    lines.append("Elected: " + (", ".join(result.winners) or "nobody"))
     return "\n".join(lines) + "\n"
 
 

@@ -13,6 +13,8 @@ from ..paths import PathRecorder
 from ..result import DEFEATED, ELECTED, HOPEFUL, PENDING, WITHDRAWN, Result, Stage
 from ..ties import Lots, TieBreak, TieMode, narrow_by_history
 
+NO_VALID_BALLOTS = "no valid ballots: nobody is elected"
+
 IntArray = npt.NDArray[np.int64]
 Progress = Callable[[int], None]
 
@@ -26,6 +28,40 @@ def prepare(profile: Profile, seats: int | None) -> tuple[Profile, int]:
         raise CountError(f"{n_seats} seats but only {eligible} eligible candidates")
     prof = profile.without(profile.withdrawn).nonempty().compact()
     return prof, n_seats
+
+
+def no_valid_ballots(
+    profile: Profile,
+    *,
+    method: str,
+    rule: str,
+    seats: int,
+    places: int = 0,
+    tie_mode: TieMode = "random",
+    seed: str | None = None,
+) -> Result:
+    """The result of a count with no valid ballot (none cast, all blank, or ranking only
+    withdrawn candidates): nobody is elected. It is an outcome, never a draw by lot."""
+    lots = make_lots(profile, tie_mode, seed)
+    status = tuple(
+        WITHDRAWN if c in profile.withdrawn else DEFEATED for c in range(profile.n_candidates)
+    )
+    result = Result(
+        method=method,
+        rule=rule,
+        candidates=profile.candidates,
+        seats=seats,
+        places=places,
+        ballots=profile.n_ballots,
+        tie_mode=lots.mode,
+        seed=lots.seed,
+        title=profile.title,
+    )
+    zero = (0,) * profile.n_candidates
+    result.stages.append(Stage(1, "count", (), zero, status, 0, note=NO_VALID_BALLOTS))
+    result.stages.append(Stage(1, "end", (), zero, status, 0))
+    result.extra["no_valid_ballots"] = True
+    return result
 
 
 def make_lots(profile: Profile, tie_mode: TieMode, seed: str | None) -> Lots:

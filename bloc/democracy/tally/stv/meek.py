@@ -19,30 +19,35 @@ from collections.abc import Callable
 import numpy as np
 
 from ..ballots import Profile
-from ..counting import ceil_div, exact_bincount
+from ..counting import ValueArray, ceil_div, exact_bincount, value_dtype
 from ..errors import CountError
 from ..paths import EXHAUSTED, PathRecorder
 from ..result import DEFEATED, ELECTED, HOPEFUL, Result
 from ..ties import TieMode
-from .common import CountState, Progress, make_lots, prepare
+from .common import CountState, Progress, make_lots, no_valid_ballots, prepare
 
 
 class _Distributor:
     """Distributes every ballot down its ranking by keep factors (rule B.2.a)."""
 
     def __init__(self, profile: Profile, scale: int) -> None:
-        self.counts = profile.counts.astype(np.int64)
+        # weight x keep factor is at most scale x scale (< 2**63 for 9 places): int64 always;
+        # times a row's count it is up to ballots x scale, in Python integers past int64
+        n_ballots = profile.n_ballots
+        # (rounding each keep up adds a unit per rank: well under a second scale per ballot)
+        self.dtype = value_dtype(2 * n_ballots * scale)
+        self.counts: ValueArray = profile.counts.astype(self.dtype)
         self.ranks = profile.ranks
         self.n = profile.n_candidates
         # Map the NONE padding (-1) to an extra candidate slot whose keep factor is zero.
         self.columns = [np.where(col >= 0, col, self.n) for col in profile.ranks.T]
         self.scale = scale
-        self.bound = int(self.counts.sum()) * scale + 1
+        self.bound = n_ballots * scale + 1
 
     def votes(self, kf: np.ndarray) -> tuple[np.ndarray, int]:
         kf_ext = np.append(kf, 0).astype(np.int64)
         weight = np.full(self.counts.size, self.scale, dtype=np.int64)
-        totals = np.zeros(self.n + 1, dtype=np.int64)
+        totals: ValueArray = np.zeros(self.n + 1, dtype=self.dtype)
         for col in self.columns:
             keep = ceil_div(weight * kf_ext[col], self.scale)  # w x kf, rounded up
             totals += exact_bincount(col, keep * self.counts, self.n + 1, self.bound)
@@ -98,6 +103,16 @@ def count_meek(
         raise CountError("omega must be between 1 and the precision")
     prof, n_seats = prepare(profile, seats)
     rule = f"meek-prf-o{omega_places}-fixed-p{places}-d{places}"
+    if prof.n_ballots == 0:
+        return no_valid_ballots(
+            prof,
+            method="stv",
+            rule=rule,
+            seats=n_seats,
+            places=places,
+            tie_mode=tie_mode,
+            seed=seed,
+        )
     state = CountState(
         prof,
         n_seats,
@@ -112,7 +127,7 @@ def count_meek(
     dist = _Distributor(prof, scale)
     kf = np.where(state.status == HOPEFUL, scale, 0).astype(np.int64)
     state.quota = prof.n_ballots * scale // (n_seats + 1) + 1
-    state.votes = (prof.first_preferences() * scale).astype(np.int64)
+    state.votes = prof.first_preferences().astype(dist.dtype) * scale
     recorder = None
     if paths:
         rows = prof.counts.size

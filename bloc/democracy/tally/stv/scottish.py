@@ -12,7 +12,7 @@ from ..ballots import Profile
 from ..counting import Piles
 from ..result import ELECTED, Result
 from ..ties import TieMode
-from .common import CountState, Progress, make_lots, prepare
+from .common import CountState, Progress, make_lots, no_valid_ballots, prepare
 
 PLACES = 5
 RULE = "scotland-fixed-p5-d5"
@@ -28,6 +28,16 @@ def count_scottish(
     paths: bool = False,
 ) -> Result:
     prof, n_seats = prepare(profile, seats)
+    if prof.n_ballots == 0:
+        return no_valid_ballots(
+            prof,
+            method="stv",
+            rule=RULE,
+            seats=n_seats,
+            places=PLACES,
+            tie_mode=tie_mode,
+            seed=seed,
+        )
     state = CountState(
         prof,
         n_seats,
@@ -38,7 +48,8 @@ def count_scottish(
         progress=progress,
     )
     scale = state.scale
-    piles = Piles(prof, scale)
+    # A transfer forms weight x surplus: up to ballots x scale x scale.
+    piles = Piles(prof, scale, largest=prof.n_ballots * scale * scale)
     if paths:
         state.paths = piles.record_paths(profile, prof)
     # Rule 46: valid papers divided by seats + 1, decimals ignored, plus one.

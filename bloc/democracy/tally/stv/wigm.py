@@ -14,7 +14,7 @@ from ..ballots import Profile
 from ..counting import Piles
 from ..result import ELECTED, Result
 from ..ties import TieMode
-from .common import CountState, Progress, make_lots, prepare
+from .common import CountState, Progress, make_lots, no_valid_ballots, prepare
 
 PLACES = 4
 
@@ -61,6 +61,16 @@ def count_wigm(
 ) -> Result:
     prof, n_seats = prepare(profile, seats)
     rule = "wigm-prf-batch-fixed-p4-d4" if batch else "wigm-prf-fixed-p4-d4"
+    if prof.n_ballots == 0:
+        return no_valid_ballots(
+            prof,
+            method="stv",
+            rule=rule,
+            seats=n_seats,
+            places=PLACES,
+            tie_mode=tie_mode,
+            seed=seed,
+        )
     state = CountState(
         prof,
         n_seats,
@@ -71,7 +81,8 @@ def count_wigm(
         progress=progress,
     )
     scale = state.scale
-    piles = Piles(prof, scale)
+    # A transfer forms weight x surplus: up to ballots x scale x scale.
+    piles = Piles(prof, scale, largest=prof.n_ballots * scale * scale)
     if paths:
         state.paths = piles.record_paths(profile, prof)
     state.quota = prof.n_ballots * scale // (n_seats + 1) + 1  # A.1
