@@ -136,9 +136,16 @@ def ballot_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     A signed-in voter is identified by their login; a voter by code by the code they used."""
     tracker = request.POST.get("tracker", "").strip().upper()
     code = request.POST.get("code", "")
+    if code:
+        # The same limits on wrong codes as the vote-by-code page: no oracle for guessing.
+        refused = _refused_before_checking(request, pk)
+        if refused is not None:
+            return refused
     try:
         if code:
             ballot = selectors.ballot_for_receipt_by_code(pk)
+            if not _code_opens(pk, code):
+                raise PermissionDenied("That voting code is not valid for this ballot.")
             services.send_receipt_by_code(code=code, ballot=ballot, tracker=tracker)
         else:
             if not request.user.is_authenticated:
@@ -149,6 +156,10 @@ def ballot_receipt(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Http404("Not found.")
             services.send_receipt(ballot=ballot, entry_id=entry.pk, tracker=tracker)
     except PermissionDenied:
+        if code:
+            refused = _count_wrong_code(request, pk)
+            if refused is not None:
+                return refused
         raise Http404("Not found.") from None
     except ValidationError as exc:
         return render(

@@ -200,3 +200,30 @@ def test_a_participation_never_shares_a_transaction_id_with_a_sealed_ballot():
     assert SealedBallot.objects.filter(ballot=ballot).count() == 2
     assert not xmins("democracy_participation") & xmins("democracy_sealedballot")
     assert Participation.objects.count() == 2
+
+
+def test_a_voter_by_code_gets_the_receipt_at_the_roll_address_by_giving_the_code(personas, client):
+    ballot, _ = opened()
+    entry = VoterRollEntry.objects.get(ballot=ballot, person=personas.person_member_a)
+    code = services.voting_code_for(ballot, entry.pk)
+    from bloc.democracy.models import VotingCode
+
+    VotingCode.objects.create(roll_entry=entry, code_sha256=services.code_hash(code))
+    tracker = services.cast_with_code(code=code, ballot=ballot, choice=[YES])
+    mail.outbox.clear()
+    url = reverse("democracy:ballot-receipt", args=[ballot.pk])
+    response = client.post(url, {"tracker": tracker, "code": code})
+    assert response.status_code == 200
+    assert [m.to for m in mail.outbox] == [[entry.email_at_freeze]]
+
+
+@override_settings(BLOC_RATE_WRONG_CODE_CLIENT="3/h")
+def test_the_receipt_page_is_no_oracle_for_guessing_codes(personas, client):
+    ballot, _ = opened()
+    url = reverse("democracy:ballot-receipt", args=[ballot.pk])
+    statuses = [
+        client.post(url, {"tracker": "A" * 16, "code": f"0000-0000-0000-0000-000{i}"}).status_code
+        for i in range(5)
+    ]
+    assert statuses[:3] == [404, 404, 404]
+    assert statuses[-1] == 429
