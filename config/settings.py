@@ -130,6 +130,14 @@ elif TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Stopping and losing workers (docs/decisions/0801-delivery-semantics.md, addendum): what a
+# process manager waits between SIGTERM and SIGKILL (workers finish the message in flight and
+# give back the rest well inside it); how long a claimed outbox row may go without its worker
+# renewing the lease before it is taken back; how long a job or task may go without a
+# heartbeat before it is treated as left by a dead worker (resumed or failed).
+BLOC_WORKER_GRACE_SECONDS = env.int("BLOC_WORKER_GRACE_SECONDS", default=10)
+BLOC_COMMS_LEASE_SECONDS = env.int("BLOC_COMMS_LEASE_SECONDS", default=60)
+BLOC_STALE_JOB_SECONDS = env.int("BLOC_STALE_JOB_SECONDS", default=300)
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

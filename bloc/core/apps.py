@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Widgets and periodic jobs; the task workers' graceful stop and heartbeat (signals).
-        from bloc.core import dashboard, tasks, workers  # noqa: F401
+        from bloc.core import dashboard, task_outbox, tasks, workers  # noqa: F401

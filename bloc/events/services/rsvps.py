@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from bloc.core import db
+from bloc.core import db, task_outbox
 from bloc.events import audit, permissions, selectors, tasks
 from bloc.events.models import (
     RSVP,
@@ -153,8 +153,9 @@ def rsvp(
                 cancel_token_hash=selectors.token_hash(token),
                 check_in_code=_check_in_code(),
             )
-        rsvp_id = record.pk
-        transaction.on_commit(lambda: tasks.send_rsvp_confirmation.enqueue(rsvp_id, token))
+        # Queued in this transaction (an outbox row), not after it: a worker that dies right
+        # after the commit loses no confirmation (core.task_outbox).
+        task_outbox.enqueue(tasks.send_rsvp_confirmation, record.pk, token)
         audit.rsvp_recorded(actor=actor, rsvp=record, person_created=created)
     return record, token
 
@@ -380,7 +381,7 @@ def cancel_rsvp(*, actor: Any, rsvp: RSVP) -> RSVP:
         rsvp.save(update_fields=["status", "cancelled_at"])
         promoted = _promote_waitlist(slot)
         for rsvp_id in promoted:
-            transaction.on_commit(functools.partial(tasks.send_rsvp_confirmation.enqueue, rsvp_id))
+            task_outbox.enqueue(tasks.send_rsvp_confirmation, rsvp_id)
         audit.rsvp_cancelled(actor=actor, rsvp=rsvp, promoted=len(promoted))
     return rsvp
 
