@@ -35,11 +35,8 @@ def total_ballots(counts: npt.NDArray[np.integer]) -> int:
     return sum(int(c) for c in counts.tolist())
 
 
-def too_many(total: int) -> str:
-    """The reason given for a total past :data:`MAX_BALLOTS`."""
-    return (
-        f"more than {MAX_BALLOTS} ballots in all ({total}): beyond what the count can hold exactly"
-    )
+#: the reason given for a total past :data:`MAX_BALLOTS`
+TOO_MANY = f"more than {MAX_BALLOTS} ballots in all: beyond what a count holds exactly"
 
 
 @dataclass(frozen=True)
@@ -171,7 +168,7 @@ def compact_rows(
         return ranks, counts
     total = total_ballots(counts)
     if total > MAX_BALLOTS:  # merged rows could overflow their int64 count
-        raise ValueError(too_many(total))
+        raise ValueError(TOO_MANY)
     # Trim trailing all-empty columns.
     used = np.flatnonzero(np.any(ranks != NONE, axis=0))
     width = int(used[-1]) + 1 if used.size else 0
@@ -218,7 +215,7 @@ def from_rankings(
         raise ValueError("counts must be non-negative")
     total = sum(mults)
     if total > MAX_BALLOTS:
-        raise ValueError(too_many(total))
+        raise ValueError(TOO_MANY)
     counts = np.asarray(mults, dtype=np.int64)
     return Profile(tuple(candidates), ranks, counts, title=title, seats=seats)
 

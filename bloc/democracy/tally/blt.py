@@ -26,18 +26,26 @@ import numpy as np
 import numpy.typing as npt
 
 from .ballots import (
+    MAX_BALLOTS,
     NONE,
     OVERVOTE,
     SKIP,
+    TOO_MANY,
     Interpretation,
     Profile,
     compact_rows,
     interpret,
     left_justify,
+    total_ballots,
 )
 from .errors import BallotFileError
 
 _TOKEN = re.compile(r'"[^"]*"|\([^)]*\)|\[[^\]]*\]?|\S+')
+
+
+def _number(token: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes "²", which ``int`` refuses."""
+    return token.isascii() and token.isdigit()
 
 
 def read_blt(
@@ -63,6 +71,10 @@ def parse_blt(
 ) -> Profile:
     """Parse BLT content; ``path`` is only used in error messages."""
     raw = data.encode() if isinstance(data, str) else data
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise BallotFileError("a NUL character: this is not a text file", line=line, path=path)
     digest = hashlib.sha256(raw).hexdigest()
     rules = interpretation or Interpretation(max_skipped_ranks=None)
     fast = _parse_fast(raw, path, digest)
@@ -142,8 +154,10 @@ class _Parser:
             raise self.fail("expected the number of candidates and of seats", 1)
         for k, what in ((0, "number of candidates"), (1, "number of seats")):
             ln, tok = tokens[k]
-            if not tok.isdigit() or int(tok) == 0:
+            if not _number(tok) or not tok.strip("0"):
                 raise self.fail(f"expected the {what} (a positive integer), found {tok!r}", ln)
+            if len(tok.lstrip("0")) > 9:
+                raise self.fail(f"the {what} is too large: {tok}", ln)
         self.n_cand, seats = int(tokens[0][1]), int(tokens[1][1])
         if seats > self.n_cand:
             raise self.fail(f"{seats} seats but only {self.n_cand} candidates", tokens[1][0])
@@ -157,10 +171,10 @@ class _Parser:
             if not toks:
                 i += 1
                 continue
-            if toks[0].isdigit() or toks[0].startswith("("):
+            if _number(toks[0]) or toks[0].startswith("("):
                 break  # first ballot line
             for tok in toks:
-                if re.fullmatch(r"-\d+", tok):
+                if re.fullmatch(r"-[0-9]+", tok):
                     withdrawn.add(self._cid(tok[1:], i + 1))
                 elif tok.startswith("["):
                     tie = self._option(tok, i + 1) or tie
@@ -185,7 +199,7 @@ class _Parser:
             return None
         if name == "tie":
             order = [self._cid(a, line) for a in args]
-            if sorted(order) != list(range(self.n_cand)):
+            if len(order) != self.n_cand or len(set(order)) != len(order):
                 raise self.fail("[tie] must list each candidate exactly once", line)
             return tuple(order)
         if name == "droop":
@@ -193,11 +207,10 @@ class _Parser:
         raise self.fail(f"unknown option [{name}]", line)
 
     def _cid(self, tok: str, line: int) -> int:
-        if tok.isdigit():
-            cid = int(tok)
-            if 1 <= cid <= self.n_cand:
-                return cid - 1
-            raise self.fail(f"candidate {cid} out of range 1..{self.n_cand}", line)
+        if _number(tok):
+            if len(tok.lstrip("0")) <= 9 and 1 <= int(tok) <= self.n_cand:
+                return int(tok) - 1
+            raise self.fail(f"candidate {tok.lstrip('0') or 0} out of range 1..{self.n_cand}", line)
         if tok in self.nicks:
             return self.nicks[tok]
         raise self.fail(f"unknown candidate {tok!r}", line)
@@ -213,6 +226,7 @@ class _Parser:
         rows: list[list[int]] = []
         mults: list[int] = []
         ids: set[str] = set()
+        total = 0
         for i in range(start, end):
             ln = i + 1
             toks = _TOKEN.findall(self.lines[i])
@@ -226,12 +240,15 @@ class _Parser:
                     raise self.fail(f"duplicate ballot id {head}", ln)
                 ids.add(head)
                 mult = 1
-            elif head.isdigit() and int(head) > 0:
-                mult = int(head)
+            elif _number(head) and head.strip("0"):
+                mult = int(head) if len(head) <= 19 else MAX_BALLOTS + 1
             else:
                 raise self.fail(
                     f"expected a ballot multiplier (a positive integer), got {head!r}", ln
                 )
+            total += mult
+            if total > MAX_BALLOTS:
+                raise self.fail(TOO_MANY, ln)
             if toks[-1] != "0":
                 raise self.fail("a ballot line must end with 0", ln)
             row: list[int] = []
@@ -263,6 +280,7 @@ class _Parser:
             if len(strings) > self.n_cand:
                 break
         names: list[str] = []
+        seen: set[str] = set()
         for k in range(self.n_cand):
             if k >= len(strings):
                 raise self.fail(
@@ -271,9 +289,10 @@ class _Parser:
             ln, tok = strings[k]
             if not (len(tok) >= 2 and tok[0] == tok[-1] == '"'):
                 raise self.fail(f"expected a quoted candidate name, found {tok!r}", ln)
+            if tok[1:-1] in seen:  # the line of the second one
+                raise self.fail("two candidates have the same name", ln)
+            seen.add(tok[1:-1])
             names.append(tok[1:-1])
-        if len(set(names)) != len(names):
-            raise self.fail("two candidates have the same name", strings[0][0])
         title = ""
         if len(strings) > self.n_cand:
             ln, tok = strings[self.n_cand]
@@ -340,15 +359,18 @@ def _parse_fast(raw: bytes, path: str | None, digest: str) -> Profile | None:
         at = stop
     work = _Workspace(max((hi - lo for lo, hi in bounds), default=0))  # reused by every chunk
     parts: list[tuple[np.ndarray, np.ndarray]] = []
-    for lo, hi in bounds:
-        tokens = _parse_chunk(raw[lo:hi], work)
-        got = None
-        if tokens is not None:
-            got = _chunk_keys(*tokens, n_cand, work) if keyed else _chunk_rows(*tokens, n_cand)
-        if got is None:
-            return None
-        parts.append(got)
-    merged = _merge_keys(parts, n_cand) if keyed else _merge_rows(parts, n_cand)
+    try:
+        for lo, hi in bounds:
+            tokens = _parse_chunk(raw[lo:hi], work)
+            got = None
+            if tokens is not None:
+                got = _chunk_keys(*tokens, n_cand, work) if keyed else _chunk_rows(*tokens, n_cand)
+            if got is None:
+                return None
+            parts.append(got)
+        merged = _merge_keys(parts, n_cand) if keyed else _merge_rows(parts, n_cand)
+    except ValueError:  # more ballots than a count holds: the careful parser names the line
+        return None
     if merged is None:
         return None
     ranks, counts = merged
@@ -540,6 +562,8 @@ def _merge_keys(
         counts = np.diff(np.append(at, key.size)).astype(np.int64)
     else:
         mult = np.concatenate([m for _, m in parts])
+        if total_ballots(mult) > MAX_BALLOTS:
+            return None  # the careful parser names the line where the total passes it
         uniq, inverse = np.unique(key, return_inverse=True)
         counts = np.zeros(uniq.size, dtype=np.int64)
         np.add.at(counts, inverse, mult)

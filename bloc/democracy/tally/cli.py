@@ -58,11 +58,24 @@ def _threshold(text: str) -> str | Fraction:
     return named.get(value, value)
 
 
-def _electorate(text: str) -> int:
+def _whole(text: str, least: int) -> int:
     digits = text.strip()
-    if not (digits.isascii() and digits.isdigit()) or int(digits) < 1:
-        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 18 or int(digits) < least:
+        kind = "positive whole number" if least else "whole number"
+        raise argparse.ArgumentTypeError(f"not a {kind}: {text!r}")
     return int(digits)
+
+
+def _electorate(text: str) -> int:
+    return _whole(text, 1)
+
+
+def _positive(text: str) -> int:
+    return _whole(text, 1)
+
+
+def _count(text: str) -> int:
+    return _whole(text, 0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("blt", "csv", "ess"), help="default: from the extension")
     p.add_argument("--method", choices=METHODS, default="stv")
     p.add_argument("--rule", choices=RULES, default="scotland", help="STV rule (default scotland)")
-    p.add_argument("--seats", type=int, help="seats to fill (default: from the BLT file, else 1)")
+    p.add_argument(
+        "--seats", type=_positive, help="seats to fill (default: from the BLT file, else 1)"
+    )
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
     p.add_argument(
         "--paths",
@@ -88,13 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
         default="random",
         help="lots: seeded draw (default) or the file's [tie] / ballot order (as Droop)",
     )
-    p.add_argument("--precision", type=int, default=9, help="Meek decimal places (default 9)")
-    p.add_argument("--omega", type=int, default=6, help="Meek stops when surplus < 10^-omega")
+    p.add_argument("--precision", type=_positive, default=9, help="Meek decimal places (default 9)")
+    p.add_argument("--omega", type=_positive, default=6, help="Meek stops when surplus < 10^-omega")
     p.add_argument("--batch", action="store_true", help="IRV: exclude sure losers together")
-    p.add_argument("--max-marks", type=int, help="approval: most candidates a ballot may mark")
+    p.add_argument(
+        "--max-marks", type=_positive, help="approval: most candidates a ballot may mark"
+    )
     p.add_argument("--rctab-config", type=Path, help="ES&S: RCTab JSON config (required)")
     p.add_argument("--overvote", choices=("exhaust", "skip"), help="ballot stops, or skip rank")
-    p.add_argument("--max-skipped", type=int, help="consecutive skipped ranks before a stop")
+    p.add_argument("--max-skipped", type=_count, help="consecutive skipped ranks before a stop")
     p.add_argument("--duplicate", choices=("skip", "exhaust"), help="a repeated candidate")
     p.add_argument("--ignore-write-ins", action="store_true", help="treat write-ins as blank")
     yes_no = p.add_argument_group("yes/no questions (--method yesno)")

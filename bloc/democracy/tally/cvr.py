@@ -5,6 +5,9 @@ in file order) hold the choices; an optional ``count`` column repeats a row; oth
 (ballot id, precinct) are ignored. In a rank cell: a candidate name; empty or ``undervote``
 for a skipped rank; ``overvote`` or names joined by ``|`` for an overvote. Candidates are
 numbered in order of first appearance unless a list is given.
+
+The file is read by the ``csv`` module's rules (strictly); a quoted cell running over a line
+break is a stray quote and an error naming its line (see :mod:`.textfile`).
 """
 
 from __future__ import annotations
@@ -18,8 +21,18 @@ from typing import IO
 
 import numpy as np
 
-from .ballots import OVERVOTE, SKIP, Interpretation, Profile, compact_rows, interpret
+from .ballots import (
+    MAX_BALLOTS,
+    OVERVOTE,
+    SKIP,
+    TOO_MANY,
+    Interpretation,
+    Profile,
+    compact_rows,
+    interpret,
+)
 from .errors import BallotFileError
+from .textfile import csv_records, decode
 
 WRITE_IN_NAMES = frozenset({"write-in", "writein", "uwi", "undeclared write-ins"})
 
@@ -46,13 +59,8 @@ def parse_cvr(
     interpretation: Interpretation | None = None,
 ) -> Profile:
     raw = data.encode() if isinstance(data, str) else data
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BallotFileError("not valid UTF-8 text", line=line, path=path) from exc
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+    records = csv_records(decode(raw, path), path)
+    _, header = next(records, (1, []))
     if not header:
         raise BallotFileError("empty file: expected a header row", line=1, path=path)
     lower = [h.strip().lower() for h in header]
@@ -64,7 +72,8 @@ def parse_cvr(
     index: dict[str, int] = {name: i for i, name in enumerate(candidates or ())}
     rows: list[list[int]] = []
     mults: list[int] = []
-    for line_no, cells in enumerate(reader, start=2):
+    total = 0
+    for line_no, cells in records:
         if not cells or all(not c.strip() for c in cells):
             continue
         if len(cells) > len(header):
@@ -75,11 +84,14 @@ def parse_cvr(
         mult = 1
         if count_col is not None:
             c = cells[count_col].strip()
-            if not c.isdigit():
+            if not (c.isascii() and c.isdigit()):  # not "²", which isdigit() takes
                 raise BallotFileError(
                     f"count must be a whole number, got {c!r}", line=line_no, path=path
                 )
-            mult = int(c)
+            mult = int(c) if len(c) <= 19 else MAX_BALLOTS + 1
+        total += mult
+        if total > MAX_BALLOTS:
+            raise BallotFileError(TOO_MANY, line=line_no, path=path)
         row: list[int] = []
         for col in rank_cols:
             cell = cells[col].strip()

@@ -13,8 +13,6 @@ file of totals works too); other columns (ballot id, precinct) are ignored.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import BallotFileError, CountError
+from .textfile import csv_records, decode
 
 CHOICES = ("yes", "no", "abstain")
 
@@ -103,13 +102,8 @@ def read_yes_no(source: str | Path) -> tuple[int, int, int]:
 
 def parse_yes_no(data: bytes | str, *, path: str | None = None) -> tuple[int, int, int]:
     raw = data.encode() if isinstance(data, str) else data
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BallotFileError("not valid UTF-8 text", line=line, path=path) from exc
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+    records = csv_records(decode(raw, path), path)
+    _, header = next(records, (1, []))
     if not header:
         raise BallotFileError("empty file: expected a header row with 'vote'", line=1, path=path)
     lower = [h.strip().lower() for h in header]
@@ -118,12 +112,8 @@ def parse_yes_no(data: bytes | str, *, path: str | None = None) -> tuple[int, in
     vote_col = lower.index("vote")
     count_col = lower.index("count") if "count" in lower else None
     totals = dict.fromkeys(CHOICES, 0)
-    try:
-        for cells in reader:
-            _add_row(totals, cells, len(header), vote_col, count_col, reader.line_num, path)
-    except csv.Error as exc:
-        line = reader.line_num
-        raise BallotFileError(f"not readable as CSV ({exc})", line=line, path=path) from exc
+    for line, cells in records:
+        _add_row(totals, cells, len(header), vote_col, count_col, line, path)
     return totals["yes"], totals["no"], totals["abstain"]
 
 
@@ -153,5 +143,7 @@ def _add_row(
         c = cells[count_col].strip()
         if not (c.isascii() and c.isdigit()):
             raise BallotFileError(f"count must be a whole number, got {c!r}", line=line, path=path)
+        if len(c) > 4000:  # int() refuses longer numbers (and no electorate is that large)
+            raise BallotFileError(f"count has {len(c)} digits", line=line, path=path)
         mult = int(c)
     totals[vote] += mult
