@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from bloc.comms import audit, permissions, render, selectors
@@ -493,30 +493,26 @@ def sign_pledge(
     phone_key = normalize_phone(phone) if phone else ""
     source = f"{pledge.kind} {pledge.slug}"[:120]
     with transaction.atomic():
-        matches = people_selectors.find_matches(email=email_key, phone=phone_key)
-        if matches:
-            person, created = matches[0], False
-        else:
-            try:
-                with transaction.atomic():
-                    person = people_services.create_person(
-                        actor=None,
-                        email=email_key,
-                        phone=phone_key,
-                        zip_code=zip_code,
-                        first_name=first_name[:100],
-                        last_name=last_name[:100],
-                        source=source,
-                    )
-                created = True
-            except (people_services.DuplicatePerson, IntegrityError):
-                person, created = people_selectors.find_matches(email=email_key)[0], False
+        person, created = people_services.match_public_submission(
+            email=email_key,
+            phone=phone_key,
+            zip_code=zip_code,
+            first_name=first_name,
+            last_name=last_name,
+            source=source,
+        )
         wanted = {Channel.EMAIL: email_opt_in, Channel.SMS: sms_opt_in and bool(phone_key)}
-        for channel, opted_in in wanted.items():
-            if opted_in and not people_selectors.can_contact(person, channel):
+        asked = [channel.value for channel, opted_in in wanted.items() if opted_in]
+        if created:
+            for channel in asked:
                 people_services.set_consent(
                     actor=None, person=person, channel=channel, opted_in=True, source=source
                 )
+        elif asked:
+            # An unverified form never raises consent on an existing record: ask by email.
+            people_services.ask_to_confirm_consent(
+                person=person, wanted=asked, source=source, email=email_key
+            )
         signature, new = Signature.objects.get_or_create(
             pledge=pledge, person=person, defaults={"referrer": referrer[:64]}
         )

@@ -369,3 +369,28 @@ class ImportJob(models.Model):
         if self.is_finished:
             return 100
         return min(99, int(100 * self.rows_checked / self.rows_total)) if self.rows_total else 0
+
+
+class IdentityReview(models.Model):
+    """Something a public form could not decide alone, left for an organizer: e.g. a new email
+    address typed with a phone number that belongs to someone else. Never a silent attach."""
+
+    class Reason(models.TextChoices):
+        SHARED_PHONE = "shared_phone", "A new record gave a phone number another record has"
+        CONFLICT = "conflict", "The email and the phone belong to two different records"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    source = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review #{self.person_id} / #{self.other_id} ({self.reason})"

@@ -12,6 +12,7 @@ from bloc.people.models import (
     Chapter,
     ChapterZip,
     ConsentEvent,
+    IdentityReview,
     Membership,
     MembershipQuerySet,
     Person,
@@ -176,6 +177,24 @@ def _pending_transfers(actor: Any) -> QuerySet[TransferRequest]:
         chapter_ids = roles.organized_chapter_ids(actor)
         qs = qs.filter(Q(to_chapter_id__in=chapter_ids) | Q(person__chapter_id__in=chapter_ids))
     return qs
+
+
+def open_reviews_for(actor: Any) -> list[IdentityReview]:
+    """Identity questions public forms left for organizers, in the actor's chapters."""
+    qs = IdentityReview.objects.filter(resolved_at__isnull=True).select_related(
+        "person", "other", "person__chapter", "other__chapter"
+    )
+    if not roles.is_national_admin(actor):
+        ids = roles.organized_chapter_ids(actor)
+        qs = qs.filter(Q(person__chapter_id__in=ids) | Q(other__chapter_id__in=ids))
+    return list(qs[:500])
+
+
+def review_for(actor: Any, pk: Any) -> IdentityReview:
+    for review in open_reviews_for(actor):
+        if str(review.pk) == str(pk):
+            return review
+    raise Http404("Not found.")
 
 
 def pending_transfers_for(actor: Any) -> list[TransferRequest]:

@@ -1,15 +1,19 @@
 """The only write path for people, memberships, chapters, consent and the ladder."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from bloc.core import geo
 from bloc.core.registry import identity_locks
+from bloc.core.tasks import send_email_on_commit
 from bloc.people import audit, permissions, selectors
 from bloc.people.models import (
     LADDER_ORDER,
@@ -19,6 +23,7 @@ from bloc.people.models import (
     ChapterZip,
     ConsentEvent,
     DuesPlan,
+    IdentityReview,
     ImportJob,
     LadderEvent,
     LadderStage,
@@ -627,3 +632,154 @@ def start_import(
 
         transaction.on_commit(lambda: run_import.enqueue(job.pk))
     return job
+
+
+# --- Public forms: unverified submissions (issue 16, item 5) ----------------------------------
+
+CONSENT_CONFIRM_SALT = "bloc.people.consent-confirm"
+CONSENT_CONFIRM_DAYS = 14
+
+
+def match_public_submission(
+    *,
+    email: str,
+    phone: str,
+    zip_code: str,
+    first_name: str,
+    last_name: str,
+    source: str,
+    consents: dict[str, str] | None = None,
+) -> tuple[Person, bool]:
+    """The person a public form (RSVP, pledge, join) is about, creating them if new.
+
+    Anyone can type anything into a public form, so it never changes an existing record: the
+    email decides (it is what confirmations go to); a phone that belongs to someone else is not
+    attached, and a phone-only match never takes in a new email address. Either case leaves an
+    `IdentityReview` for an organizer instead of a silent attach. `consents` apply only to a new
+    record (see `ask_to_confirm_consent` for existing ones). Returns (person, created)."""
+    email_key = normalize_email(email)
+    phone_key = normalize_phone(phone) if phone else ""
+    by_email = selectors.find_matches(email=email_key) if email_key else []
+    by_phone = selectors.find_matches(phone=phone_key) if phone_key else []
+    if by_email:
+        person = by_email[0]
+        others = [p for p in by_phone if p.pk != person.pk]
+        if others:
+            _review(person, others[0], IdentityReview.Reason.CONFLICT, source)
+        return person, False
+    if not email_key and by_phone:
+        return by_phone[0], False
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                person = create_person(
+                    actor=None,
+                    email=email_key,
+                    phone="" if by_phone else phone_key,
+                    zip_code=zip_code,
+                    first_name=first_name[:100],
+                    last_name=last_name[:100],
+                    source=source[:120],
+                    consents=consents,
+                    consent_source=source,
+                )
+        except DuplicatePerson as known:
+            # Created meanwhile by a request racing this one: the email decides.
+            same = [p for p in known.matches if p.email == email_key]
+            if same:
+                return same[0], False
+            by_phone = [p for p in known.matches if p.phone == phone_key] or by_phone
+            continue
+        except IntegrityError:
+            continue
+        if by_phone:
+            _review(person, by_phone[0], IdentityReview.Reason.SHARED_PHONE, source)
+        return person, True
+    raise ValidationError("Please try again in a moment.")
+
+
+def resolve_review(*, actor: Any, review: IdentityReview) -> IdentityReview:
+    """An organizer looked at it (and merged the records, or decided they are two people)."""
+    with transaction.atomic():
+        review.resolved_at = timezone.now()
+        review.resolved_by = actor if getattr(actor, "is_authenticated", False) else None
+        review.save(update_fields=["resolved_at", "resolved_by"])
+        audit.record(
+            "people.identity_review_resolved",
+            actor=actor,
+            target=review.person,
+            other=review.other_id,
+        )
+    return review
+
+
+def _review(person: Person, other: Person, reason: str, source: str) -> None:
+    open_review = IdentityReview.objects.filter(
+        person=person, other=other, resolved_at__isnull=True
+    )
+    if not open_review.exists():
+        IdentityReview.objects.create(person=person, other=other, reason=reason, source=source)
+
+
+def ask_to_confirm_consent(
+    *, person: Person, wanted: list[str], source: str, email: str
+) -> list[str]:
+    """A public form asked to raise consent on an existing record: record nothing, and email
+    the address that was typed (it is this person's: it matched) a link that records the
+    opt-in when its owner follows it. Returns the channels asked about."""
+    current = selectors.current_consent(person)
+    asked = [c for c in wanted if current.get(c) != ConsentEvent.Status.OPTED_IN]
+    email_key = normalize_email(email)
+    if (
+        not asked
+        or not email_key
+        or email_key
+        not in set(PersonEmail.objects.filter(person=person).values_list("normalized", flat=True))
+    ):
+        return []
+    token = signing.dumps(
+        {"p": person.pk, "c": sorted(asked), "s": source[:120]}, salt=CONSENT_CONFIRM_SALT
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse("people:consent-confirm", args=[token])
+    names = " and ".join("email" if c == "email" else "text messages" for c in sorted(asked))
+    send_email_on_commit(
+        to=[email_key],
+        subject="Please confirm: do you want to hear from us?",
+        body=(
+            f"Someone (we hope you) asked on our {source} form to receive {names} from us.\n\n"
+            f"If that was you, confirm here: {link}\n\n"
+            "If it was not you, ignore this message: nothing changes.\n"
+        ),
+    )
+    return asked
+
+
+def read_consent_confirmation(token: str) -> dict[str, Any]:
+    try:
+        data = signing.loads(
+            token, salt=CONSENT_CONFIRM_SALT, max_age=timedelta(days=CONSENT_CONFIRM_DAYS)
+        )
+    except signing.BadSignature:
+        raise ValidationError("This confirmation link is not valid or has expired.") from None
+    return data
+
+
+def confirm_consent(*, token: str) -> Person:
+    """The owner of the address followed the link: record the opt-in (the person's survivor if
+    the record was merged since)."""
+    data = read_consent_confirmation(token)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().filter(pk=data["p"]).first()
+        while person is not None and person.merged_into_id is not None:
+            person = Person.objects.select_for_update().filter(pk=person.merged_into_id).first()
+        if person is None:
+            raise ValidationError("This confirmation link is not valid or has expired.")
+        for channel in data["c"]:
+            set_consent(
+                actor=None,
+                person=person,
+                channel=channel,
+                opted_in=True,
+                source=f"confirmed by email: {data['s']}"[:120],
+            )
+    return person

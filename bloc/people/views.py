@@ -304,3 +304,45 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_for(request.user, pk)
     template = "people/_import_status.html" if request.htmx else "people/import_detail.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job})
+
+
+def consent_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link a public form's confirmation email carries: a button records the opt-in (a
+    plain visit does not, so mail scanners that open links change nothing)."""
+    try:
+        data = services.read_consent_confirmation(token)
+    except ValidationError as exc:
+        return render(
+            request, "people/consent_confirm.html", {"error": " ".join(exc.messages)}, status=400
+        )
+    if request.method == "POST":
+        try:
+            services.confirm_consent(token=token)
+        except ValidationError as exc:
+            return render(
+                request,
+                "people/consent_confirm.html",
+                {"error": " ".join(exc.messages)},
+                status=400,
+            )
+        return render(request, "people/consent_confirm.html", {"done": True})
+    channels = ["email" if c == "email" else "text messages" for c in data["c"]]
+    return render(request, "people/consent_confirm.html", {"channels": channels})
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    _require_lister(request)
+    return render(
+        request, "people/review_list.html", {"reviews": selectors.open_reviews_for(request.user)}
+    )
+
+
+@login_required
+@require_POST
+def review_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_lister(request)
+    review = selectors.review_for(request.user, pk)
+    services.resolve_review(actor=request.user, review=review)
+    messages.success(request, "Marked as reviewed.")
+    return redirect("people:review-list")

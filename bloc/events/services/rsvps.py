@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -38,29 +38,17 @@ logger = logging.getLogger(__name__)
 def _match_or_create_person(
     *, email: str, phone: str, first_name: str, last_name: str, zip_code: str, consents: dict
 ) -> tuple[Person, bool]:
-    """Dedupe by email first, then phone. Two requests racing to create the same person: the
-    unique email index lets one win; the other rolls back its savepoint and matches."""
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                person = people_services.create_person(
-                    actor=None,
-                    email=email,
-                    phone=phone,
-                    zip_code=zip_code,
-                    first_name=first_name[:100],
-                    last_name=last_name[:100],
-                    source="event RSVP",
-                    consents=consents,
-                    consent_source="event RSVP form",
-                )
-            return person, True
-        except people_services.DuplicatePerson as known:
-            by_email = [p for p in known.matches if p.email == email]
-            return (by_email or known.matches)[0], False
-        except IntegrityError:
-            continue
-    raise ValidationError("Please try again in a moment.")
+    """The people app's match for public forms: the email decides, a phone that is someone
+    else's is never a match (an organizer reviews it), and consent goes only on new records."""
+    return people_services.match_public_submission(
+        email=email,
+        phone=phone,
+        zip_code=zip_code,
+        first_name=first_name,
+        last_name=last_name,
+        source="event RSVP form",
+        consents=consents,
+    )
 
 
 def _seats_taken(slot: Timeslot) -> int:
@@ -122,12 +110,10 @@ def rsvp(
             consents=consents,
         )
         if not created and consents:
-            current = people_selectors.current_consent(person)
-            for channel, status in consents.items():
-                if current.get(channel) != status:
-                    ConsentEvent.objects.create(
-                        person=person, channel=channel, status=status, source="event RSVP form"
-                    )
+            # An unverified form never raises consent on an existing record: ask by email.
+            people_services.ask_to_confirm_consent(
+                person=person, wanted=list(consents), source="event RSVP form", email=email_key
+            )
         existing = RSVP.objects.filter(timeslot=slot, person=person).first()
         if existing is not None and existing.status != RSVP.Status.CANCELLED:
             return existing, ""

@@ -39,7 +39,11 @@ def test_rsvp_creates_a_person_with_consent_per_channel_and_confirms_by_email(
     assert AuditEvent.objects.filter(action="events.rsvp_recorded", target_id=str(rsvp.pk)).exists()
 
 
-def test_rsvp_matches_an_existing_person_by_email_or_phone(personas):
+def test_rsvp_matches_an_existing_person_by_email_never_by_someone_elses_phone(personas):
+    """The email decides; a new email with a known phone is a new record and a review for an
+    organizer (issue 16, item 5), never filed under the phone's owner."""
+    from bloc.people.models import IdentityReview
+
     event, _ = builders.approved_event(personas.admin)
     rsvp, _ = _rsvp(event, email=personas.person_member_a.email.upper())
     assert rsvp.person == personas.person_member_a
@@ -50,8 +54,9 @@ def test_rsvp_matches_an_existing_person_by_email_or_phone(personas):
         email="sol.other@example.org",
         phone="+1 312 555 0199",
     )
-    assert by_phone.person == first.person
-    assert Person.objects.filter(email__startswith="sol").count() == 1
+    assert by_phone.person != first.person
+    assert Person.objects.filter(email__startswith="sol").count() == 2
+    assert IdentityReview.objects.filter(person=by_phone.person, other=first.person).exists()
 
 
 def test_the_same_rsvp_twice_is_one_rsvp(personas):
@@ -249,9 +254,10 @@ def test_revoked_host_links_stop_working(personas):
         selectors.host_link_for(token)
 
 
-def test_consent_given_again_at_an_rsvp_is_appended_to_the_ledger(personas):
+def test_consent_given_again_at_an_rsvp_is_asked_by_email_not_recorded(personas):
+    """An unverified public form never raises consent on an existing person (issue 16)."""
     event, _ = builders.approved_event(personas.admin)
     person = personas.person_member_a
     ConsentEvent.objects.create(person=person, channel="email", status="opted_out", source="t")
     _rsvp(event, email=person.email, email_opt_in=True)
-    assert current_consent(person)["email"] == "opted_in"
+    assert current_consent(person)["email"] == "opted_out"

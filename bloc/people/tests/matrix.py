@@ -67,6 +67,20 @@ ROWS = [
         expect(admin=200, organizer_b=200),
     ),
     Row("people:transfer-list", lambda p: reverse("people:transfer-list"), expect(**LISTERS)),
+    Row("people:review-list", lambda p: reverse("people:review-list"), expect(**LISTERS)),
+    Row(
+        "people:review-resolve",
+        lambda p: reverse("people:review-resolve", args=[999999]),
+        expect(),
+        method="post",
+        note="no such review: 404 for everyone who may list people",
+    ),
+    Row(
+        "people:consent-confirm",
+        lambda p: reverse("people:consent-confirm", args=["not-a-valid-token"]),
+        expect(anon=400, default=400),
+        note="public: an invalid link says so and changes nothing",
+    ),
     Row(
         "people:transfer-decide",
         lambda p: reverse("people:transfer-decide", args=[_transfer_b_to_a(p)]),
