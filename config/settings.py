@@ -130,6 +130,13 @@ elif TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Broadcasts on a queue of their own (run a worker for it: `bloc db_worker --queue-name comms`),
+# so a big send never delays sign-in codes and confirmations. Empty: they share "default".
+BLOC_COMMS_QUEUE = env.str("BLOC_COMMS_QUEUE", default="")
+if BLOC_COMMS_QUEUE and "QUEUES" in TASKS["default"]:
+    TASKS["default"]["QUEUES"].append(BLOC_COMMS_QUEUE)
+    if TASK_BACKEND == "redis":
+        RQ_QUEUES[BLOC_COMMS_QUEUE] = {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}
 # Stopping and losing workers (docs/decisions/0801-delivery-semantics.md, addendum): what a
 # process manager waits between SIGTERM and SIGKILL (workers finish the message in flight and
 # give back the rest well inside it); how long a claimed outbox row may go without its worker
@@ -156,6 +163,8 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "bloc.accounts.adapter.AccountAdapter"
+# Anyone may create an account with the sign-up form (off: accounts come from membership).
+BLOC_OPEN_SIGNUP = env.bool("BLOC_OPEN_SIGNUP", default=False)
 # Failed passwords: "login_failed" counts per client address and per (account, client address);
 # "login_failed_account" per account, for browsers that never signed in to it (a stranger cannot
 # lock a member out: bloc/accounts/adapter.py). Empty turns the per-account limit off.
@@ -207,6 +216,8 @@ SECURE_HSTS_PRELOAD = env.bool("BLOC_HSTS_PRELOAD", default=SECURE_TLS)
 if env.bool("BLOC_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# A report-only policy instead of the enforced one (django-csp's setting); unset: enforced.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -249,6 +260,24 @@ BLOC_EMAIL_WEBHOOK_ESP = env.str(
     "BLOC_EMAIL_WEBHOOK_ESP",
     default=EMAIL_BACKEND.split(".")[2] if EMAIL_BACKEND.startswith("anymail.backends.") else "",
 )
+
+# --- Comms: the outbox, SMS (docs/decisions/0801-delivery-semantics.md) ----------------------
+# Twilio, or any provider speaking its API (TWILIO_API_BASE_URL: its address; empty: Twilio's).
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")
+# Shared secret of the STOP/inbound webhook of providers that sign with one (not Twilio's own).
+BLOC_COMMS_WEBHOOK_SECRET = env.str("BLOC_COMMS_WEBHOOK_SECRET", default="")
+# Provider backends per channel (dotted paths; empty: email through EMAIL_BACKEND, SMS Twilio).
+BLOC_COMMS_BACKENDS = env.dict("BLOC_COMMS_BACKENDS", default={})
+BLOC_COMMS_BATCH_SIZE = env.int("BLOC_COMMS_BATCH_SIZE", default=500)
+BLOC_COMMS_MAX_ATTEMPTS = env.int("BLOC_COMMS_MAX_ATTEMPTS", default=6)
+BLOC_COMMS_PARALLEL_TASKS = env.int("BLOC_COMMS_PARALLEL_TASKS", default=4)
+# Whether the email provider de-duplicates by our message id (then a retry after an unknown
+# outcome is safe); the domain of those ids.
+BLOC_COMMS_EMAIL_IDEMPOTENT = env.bool("BLOC_COMMS_EMAIL_IDEMPOTENT", default=False)
+BLOC_COMMS_MESSAGE_ID_DOMAIN = env.str("BLOC_COMMS_MESSAGE_ID_DOMAIN", default="bloc.invalid")
 
 # --- Static files, i18n -----------------------------------------------------------------------
 MEDIA_ROOT = VAR_DIR / "media"

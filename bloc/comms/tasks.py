@@ -17,7 +17,7 @@ from bloc.core.registry import PeriodicJob, periodic_jobs
 
 
 def _queue_name() -> str:
-    wanted = getattr(settings, "BLOC_COMMS_QUEUE", "comms")
+    wanted = settings.BLOC_COMMS_QUEUE or "default"
     queues: set[str] = getattr(default_task_backend, "queues", set())
     return wanted if not queues or wanted in queues else "default"
 

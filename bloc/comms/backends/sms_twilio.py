@@ -22,6 +22,9 @@ class TwilioSmsSender(SmsSender):
                 "SMS needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER."
             )
         self.client = Client(sid, token, http_client=http_client)
+        base_url = getattr(settings, "TWILIO_API_BASE_URL", "")
+        if base_url:  # a Twilio-compatible provider, or a local fake server in tests
+            self.client.api.base_url = base_url.rstrip("/")
 
     def send(self, messages: list[OutgoingMessage]) -> list[Result]:
         results = []
