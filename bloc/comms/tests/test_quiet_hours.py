@@ -1,4 +1,5 @@
-"""Texts only 9:00–21:00 recipient local time; 12:00–21:00 Eastern when the ZIP is unknown."""
+"""Texts only 9:00–21:00 recipient local time; when the ZIP is unknown, only while it is 9:00–21:00
+in every US time zone from Hawaii to the East Coast."""
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -37,14 +38,40 @@ def test_the_window_is_nine_to_nine_local_in_every_us_time_zone(zip_code, zone):
     assert next_allowed(zip_code, early).astimezone(tz) == day.replace(hour=9)
 
 
-def test_unknown_zip_codes_use_noon_to_nine_eastern():
-    eastern = ZoneInfo("America/New_York")
-    for zip_code in ("", "00000", "99999"):
-        assert not may_text_now(zip_code, datetime(2026, 7, 15, 11, 59, tzinfo=eastern))
-        assert may_text_now(zip_code, datetime(2026, 7, 15, 12, 0, tzinfo=eastern))
-        assert not may_text_now(zip_code, datetime(2026, 7, 15, 21, 0, tzinfo=eastern))
-        opens = next_allowed(zip_code, datetime(2026, 7, 15, 22, 0, tzinfo=eastern))
-        assert opens == datetime(2026, 7, 16, 12, 0, tzinfo=eastern)
+MAINLAND_ALASKA_HAWAII = [
+    ZoneInfo(z)
+    for z in (
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Phoenix",
+        "America/Los_Angeles",
+        "America/Anchorage",
+        "Pacific/Honolulu",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    "day", [datetime(2026, 7, 15, tzinfo=UTC), datetime(2026, 1, 15, tzinfo=UTC)]
+)
+def test_unknown_zip_codes_text_only_when_it_is_nine_to_nine_everywhere(day):
+    """After 9:00 in Hawaii and before 21:00 on the East Coast, summer and winter (issue 23:
+    the old noon-Eastern window opened at 6:00 in Hawaii)."""
+    allowed = []
+    for quarter in range(0, 24 * 4 * 2):
+        now = day + timedelta(minutes=15 * quarter)
+        if may_text_now("", now):
+            allowed.append(now)
+            for zone in MAINLAND_ALASKA_HAWAII:
+                assert 9 <= now.astimezone(zone).hour < 21, (now, zone)
+    assert allowed, "the window is never empty"
+    # Outside it, the next chance is 9:00 in Hawaii.
+    honolulu = ZoneInfo("Pacific/Honolulu")
+    late = datetime(2026, 7, 15, 22, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert next_allowed("99999", late).astimezone(honolulu) == datetime(
+        2026, 7, 16, 9, 0, tzinfo=honolulu
+    )
 
 
 @pytest.mark.parametrize(
