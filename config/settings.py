@@ -234,9 +234,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Email ------------------------------------------------------------------------------------
+# In debug (make demo) each email is one line on the console: recipients and subject.
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
+    default="bloc.core.mail.OneLineEmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
@@ -308,6 +309,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("BLOC_LOG_LEVEL", default="INFO")},
 }
+
+# --- The organization: every page's header, the public home (bloc/core/organization.py) -------
+BLOC_ORG_NAME = env.str("BLOC_ORG_NAME", default="Bloc")
+BLOC_ORG_ABOUT = env.str(
+    "BLOC_ORG_ABOUT",
+    default="We are a national membership organization of working people, organized in local "
+    "chapters. Members decide what we fight for, who we endorse and how we spend our dues.",
+)
+# A path under the static files, or an https address (its origin is allowed for images).
+BLOC_ORG_LOGO = env.str("BLOC_ORG_LOGO", default="img/logo.svg")
+# The accent colour, #rrggbb; darkened where needed so links and buttons stay readable.
+BLOC_ORG_COLOR = env.str("BLOC_ORG_COLOR", default="#b3122e")
+if BLOC_ORG_LOGO.startswith(("https://", "http://")):
+    from urllib.parse import urlsplit as _urlsplit
+
+    _logo = _urlsplit(BLOC_ORG_LOGO)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_logo.scheme}://{_logo.netloc}")
 
 # --- Bloc policy defaults (organizations change these by configuration) ---------------------
 BLOC_DEFAULT_GRACE_DAYS = env.int("BLOC_DEFAULT_GRACE_DAYS", default=30)

@@ -30,11 +30,6 @@ def _require(allowed: bool) -> None:
         raise Http404("Not found.")
 
 
-def _querystring(request: HttpRequest) -> str:
-    prefix = "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page" and v)
-    return prefix + "&" if prefix else ""
-
-
 def _scoped_chapters(user: Any) -> QuerySet[Chapter]:
     if roles.is_national_admin(user):
         return Chapter.objects.all()
@@ -65,7 +60,6 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
-            "querystring_prefix": _querystring(request),
             "can_create": permissions.can_create_partner(request.user),
         },
     )
@@ -350,7 +344,6 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         "coalition/contract_list.html",
         {
             "page_obj": page,
-            "querystring_prefix": _querystring(request),
             "totals": selectors.contract_totals(request.user),
             "regimes": Regime.choices,
             "can_manage": permissions.can_manage_contracts(request.user),
@@ -479,7 +472,6 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         "coalition/commitment_list.html",
         {
             "page_obj": page,
-            "querystring_prefix": _querystring(request),
             "states": Commitment.State.choices,
             "counts": selectors.commitment_counts(request.user),
         },
@@ -770,7 +762,6 @@ def shared_data_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse
             "shared": shared,
             "page_obj": page,
             "table": table,
-            "querystring_prefix": _querystring(request),
         },
     )
 

@@ -2,8 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from bloc.core.organization import brand_css as _brand_css
 from bloc.core.registry import dashboard_widgets
 
 
@@ -32,3 +34,10 @@ def health(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "ok"})
     except Exception:
         return JsonResponse({"status": "database unavailable"}, status=503)
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The organization's colour as a stylesheet: the CSP allows no inline styles."""
+    return HttpResponse(_brand_css(), content_type="text/css; charset=utf-8")

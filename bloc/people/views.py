@@ -112,12 +112,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
         searched=bool(query),
         page=page.number,
     )
-    prefix = "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page" and v)
     template = "people/_person_rows.html" if request.htmx else "people/person_list.html"  # type: ignore[attr-defined]
     return render(
         request,
         template,
-        {"form": form, "page_obj": page, "querystring_prefix": prefix + "&" if prefix else ""},
+        {"form": form, "page_obj": page},
     )
 
 

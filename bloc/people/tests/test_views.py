@@ -113,3 +113,19 @@ def test_a_member_sets_consent_and_asks_to_move(client, personas):
     client.post(reverse("people:transfer-decide", args=[request_id]), {"approve": "1"})
     personas.person_member_a.refresh_from_db()
     assert personas.person_member_a.chapter == personas.chapter_b
+
+
+def test_page_links_keep_filters_with_ampersands_and_hashes(personas, client, settings):
+    """Issue 23: the next-page link lost a search containing & or # (unencoded query string)."""
+    from django.urls import reverse
+
+    from bloc.people import services as people_services
+
+    for i in range(60):
+        people_services.create_person(
+            actor=None, first_name="Ann & Bo #1", last_name=f"Pager{i:02d}", zip_code="10001"
+        )
+    client.force_login(personas.admin)
+    page = client.get(reverse("people:person-list"), {"q": "Ann & Bo #1"})
+    assert page.status_code == 200
+    assert "q=Ann+%26+Bo+%231&amp;page=2" in page.content.decode()
