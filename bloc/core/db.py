@@ -25,6 +25,11 @@ def _statement(model: type[models.Model], using: str) -> _Statement:
         raise TypeError(f"{meta.label} has parent tables or its own save(): use save()")
     if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
         raise TypeError(f"{meta.label} has save signal receivers: use save()")
+    for field in meta.concrete_fields:
+        if getattr(field, "generated", False):
+            raise TypeError(f"{meta.label}.{field.name} is a generated column: use save()")
+        if field.has_db_default():
+            raise TypeError(f"{meta.label}.{field.name} has a db_default: use save()")
     connection = connections[using]
     quote = connection.ops.quote_name
     pk = meta.pk

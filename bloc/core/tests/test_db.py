@@ -1,5 +1,6 @@
 import pytest
 from django.db import IntegrityError, transaction
+from django.test.utils import isolate_apps
 from django.utils import timezone
 
 from bloc.core import db
@@ -41,3 +42,24 @@ def test_insert_refuses_a_model_whose_saves_are_listened_to():
     finally:
         post_save.disconnect(receiver, sender=PeriodicJobRun)
         db._statement.cache_clear()
+
+
+@isolate_apps("bloc.core")
+def test_insert_refuses_database_defaults_and_generated_fields():
+    """Issue 23: insert() would write NULL over a db_default, or a value into a generated
+    column; both belong to save()."""
+    from django.db import models
+    from django.db.models.functions import Lower
+
+    class WithDbDefault(models.Model):  # noqa: DJ008 - never shown
+        name = models.CharField(max_length=10, db_default="x")
+
+    class WithGenerated(models.Model):  # noqa: DJ008 - never shown
+        name = models.CharField(max_length=10)
+        lowered = models.GeneratedField(
+            expression=Lower("name"), output_field=models.CharField(max_length=10), db_persist=True
+        )
+
+    for model, why in ((WithDbDefault, "db_default"), (WithGenerated, "generated")):
+        with pytest.raises(TypeError, match=why):
+            db._statement(model, "default")
