@@ -57,7 +57,7 @@ def seed_comms(size: int, rng: random.Random) -> dict[str, int]:
         goal=10000,
         legal_entity=org,
         next_ask_text="Join your local chapter's next meeting and help choose our candidate.",
-        next_ask_url="/people/chapters/",
+        next_ask_url="/chapters/",
     )
     signers = list(
         Person.objects.live()
