@@ -111,8 +111,12 @@ def send_email_on_commit(
 def _prune_task_results() -> None:
     from django.core.management import call_command
 
-    if default_task_backend.__class__.__name__ == "DatabaseBackend":
-        call_command("prune_db_task_results", min_age_days=14, verbosity=0)
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    # `default_task_backend` is a proxy: ask the handler for the backend itself.
+    if isinstance(task_backends["default"], DatabaseBackend):
+        call_command("prune_db_task_results", min_age_days=14, queue_name="*", verbosity=0)
 
 
 periodic_jobs.register(

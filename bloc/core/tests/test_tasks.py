@@ -114,3 +114,37 @@ def test_the_redis_backend_enqueues_to_rq():
         assert queue.count == 1
         assert result.status == "READY"
         queue.empty()
+
+
+@pytest.mark.django_db
+def test_the_daily_prune_removes_finished_task_results_older_than_two_weeks(settings):
+    """Issue 23: the prune compared the backend's class name with "DatabaseBackend", but the
+    default backend is a proxy, so finished task rows were never removed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from bloc.core.tasks import _prune_task_results
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    old = timezone.now() - timedelta(days=20)
+    row = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="bloc.core.tasks.send_email",
+        backend_name="default",
+        status="SUCCESSFUL",
+        finished_at=old,
+    )
+    recent = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="bloc.core.tasks.send_email",
+        backend_name="default",
+        status="SUCCESSFUL",
+        finished_at=timezone.now(),
+    )
+    _prune_task_results()
+    assert not DBTaskResult.objects.filter(pk=row.pk).exists()
+    assert DBTaskResult.objects.filter(pk=recent.pk).exists()
