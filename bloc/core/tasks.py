@@ -15,7 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks import default_task_backend, task
+from django_tasks import task
 
 from bloc.core.registry import PeriodicJob, periodic_jobs
 
@@ -110,7 +110,6 @@ def send_email_on_commit(
 
 def _prune_task_results() -> None:
     from django.core.management import call_command
-
     from django_tasks import task_backends
     from django_tasks_db.backend import DatabaseBackend
 
