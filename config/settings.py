@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "bloc.program",
     "bloc.electoral",
     "bloc.events",
+    "bloc.contact",
 ]
 
 MIDDLEWARE = [

@@ -61,9 +61,17 @@ class Role(models.TextChoices):
     CHAPTER_ORGANIZER = "chapter_organizer", "Chapter organizer"
     COMMITTEE_MEMBER = "committee_member", "Committee member"
     PARTNER_LIAISON = "partner_liaison", "Partner liaison"
+    # Texts, calls or knocks for one voter-contact campaign (scope: the campaign id); sees only
+    # the contacts assigned to them (bloc/contact, docs/decisions/0901-voter-contact.md).
+    CONTACT_VOLUNTEER = "contact_volunteer", "Voter-contact volunteer"
 
 
-SCOPED_ROLES = {Role.CHAPTER_ORGANIZER, Role.COMMITTEE_MEMBER, Role.PARTNER_LIAISON}
+SCOPED_ROLES = {
+    Role.CHAPTER_ORGANIZER,
+    Role.COMMITTEE_MEMBER,
+    Role.PARTNER_LIAISON,
+    Role.CONTACT_VOLUNTEER,
+}
 
 
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
