@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "bloc.program",
     "bloc.electoral",
     "bloc.events",
+    # The REST API (django-ninja; its Swagger UI files come from the "ninja" app's static files).
+    "ninja",
+    "bloc.api",
     "bloc.contact",
 ]
 
@@ -341,6 +344,8 @@ BLOC_EVENTS_FOLLOW_UP_DAYS = env.int("BLOC_EVENTS_FOLLOW_UP_DAYS", default=7)
 BLOC_RATE_PUBLIC_RSVP = env.str("BLOC_RATE_PUBLIC_RSVP", default="60/m")
 BLOC_RATE_EVENT_SUBMISSION = env.str("BLOC_RATE_EVENT_SUBMISSION", default="10/h")
 BLOC_RATE_PLEDGE_SIGN = env.str("BLOC_RATE_PLEDGE_SIGN", default="60/m")
+# Requests per API token (docs/api.md): over it the API answers 429 with Retry-After.
+BLOC_API_RATE = env.str("BLOC_API_RATE", default="600/m")
 # Wrong personal voting codes on the vote-by-code page (docs/voting-security.md): after this many
 # from one client address, it waits for the window (429); after this many against one ballot,
 # further wrong codes on it get 429 and each address may try only a few more. Right codes never

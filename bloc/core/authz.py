@@ -27,3 +27,6 @@ class Row:
     note: str = ""
     method: str = "get"
     data: dict[str, Any] = field(default_factory=dict)
+    #: Extra request headers for a persona's user (None for anonymous): the API's rows send
+    #: the persona's token (``HTTP_AUTHORIZATION``) instead of the session.
+    headers: Callable[[Any], dict[str, str]] | None = None

@@ -1,5 +1,6 @@
 """People, memberships, chapters, consent, the engagement ladder, and their histories."""
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -86,6 +87,8 @@ class Person(TimeStampedModel):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
+    # The stable public identifier (the API's `bloc:<uuid>`); database ids stay internal.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 

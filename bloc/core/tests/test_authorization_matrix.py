@@ -69,9 +69,11 @@ def test_row(row: Row, client, personas):
     url = row.url(personas)
     for persona in PERSONAS:
         client.logout()
-        if persona != "anon":
-            client.force_login(getattr(personas, persona))
-        response = getattr(client, row.method)(url, row.data)
+        user = None if persona == "anon" else getattr(personas, persona)
+        extra = row.headers(user) if row.headers else {}
+        if user is not None and not extra:
+            client.force_login(user)
+        response = getattr(client, row.method)(url, row.data, **extra)
         assert response.status_code == row.expect[persona], (
             f"{persona} {row.method.upper()} {url}: got {response.status_code}, "
             f"expected {row.expect[persona]}"
