@@ -169,6 +169,13 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "bloc.accounts.adapter.AccountAdapter"
 # Anyone may create an account with the sign-up form (off: accounts come from membership).
 BLOC_OPEN_SIGNUP = env.bool("BLOC_OPEN_SIGNUP", default=False)
+# Asking for a sign-in code also makes the account of a member who never had one (they claim it
+# by proving their email; docs/decisions/0007-dues-and-payments.md).
+ACCOUNT_FORMS = {"request_login_code": "bloc.accounts.claims.ClaimingRequestLoginCodeForm"}
+# Supporters (RSVPs, pledges, no membership) may claim an account too.
+BLOC_SUPPORTER_ACCOUNTS = env.bool("BLOC_SUPPORTER_ACCOUNTS", default=False)
+# Days a one-click sign-in link in a "your Bloc account" invitation works (once).
+BLOC_SIGN_IN_LINK_DAYS = env.int("BLOC_SIGN_IN_LINK_DAYS", default=14)
 # Failed passwords: "login_failed" counts per client address and per (account, client address);
 # "login_failed_account" per account, for browsers that never signed in to it (a stranger cannot
 # lock a member out: bloc/accounts/adapter.py). Empty turns the per-account limit off.
@@ -331,6 +338,22 @@ if BLOC_ORG_LOGO.startswith(("https://", "http://")):
     _logo = _urlsplit(BLOC_ORG_LOGO)
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_logo.scheme}://{_logo.netloc}")
 
+# --- Dues from payment processors (docs/decisions/0007-dues-and-payments.md) -------------------
+# Stripe: the webhook's signing secret (whsec_…) mounts /people/payments/stripe/webhook/ (404
+# without it); the Payment Link of each dues plan is where the join page sends new members.
+BLOC_STRIPE_WEBHOOK_SECRET = env.str("BLOC_STRIPE_WEBHOOK_SECRET", default="")
+BLOC_STRIPE_WEBHOOK_TOLERANCE = env.int("BLOC_STRIPE_WEBHOOK_TOLERANCE", default=300)
+BLOC_STRIPE_LINK_MONTHLY = env.str("BLOC_STRIPE_LINK_MONTHLY", default="")
+BLOC_STRIPE_LINK_ANNUAL = env.str("BLOC_STRIPE_LINK_ANNUAL", default="")
+BLOC_STRIPE_LINK_INCOME_BASED = env.str("BLOC_STRIPE_LINK_INCOME_BASED", default="")
+BLOC_STRIPE_LINK_LOW_INCOME = env.str("BLOC_STRIPE_LINK_LOW_INCOME", default="")
+# ActBlue-style webhooks: basic-auth user and password (both needed; 404 without them), the
+# contribution form new members pay on, and the months a one-time contribution pays for.
+BLOC_ACTBLUE_WEBHOOK_USER = env.str("BLOC_ACTBLUE_WEBHOOK_USER", default="")
+BLOC_ACTBLUE_WEBHOOK_PASSWORD = env.str("BLOC_ACTBLUE_WEBHOOK_PASSWORD", default="")
+BLOC_ACTBLUE_FORM_URL = env.str("BLOC_ACTBLUE_FORM_URL", default="")
+BLOC_ACTBLUE_ONE_TIME_MONTHS = env.int("BLOC_ACTBLUE_ONE_TIME_MONTHS", default=12)
+
 # --- Bloc policy defaults (organizations change these by configuration) ---------------------
 BLOC_DEFAULT_GRACE_DAYS = env.int("BLOC_DEFAULT_GRACE_DAYS", default=30)
 IMPORT_MAX_BYTES = env.int("BLOC_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
@@ -344,6 +367,7 @@ BLOC_EVENTS_FOLLOW_UP_DAYS = env.int("BLOC_EVENTS_FOLLOW_UP_DAYS", default=7)
 BLOC_RATE_PUBLIC_RSVP = env.str("BLOC_RATE_PUBLIC_RSVP", default="60/m")
 BLOC_RATE_EVENT_SUBMISSION = env.str("BLOC_RATE_EVENT_SUBMISSION", default="10/h")
 BLOC_RATE_PLEDGE_SIGN = env.str("BLOC_RATE_PLEDGE_SIGN", default="60/m")
+BLOC_RATE_JOIN = env.str("BLOC_RATE_JOIN", default="20/h")
 # Requests per API token (docs/api.md): over it the API answers 429 with Retry-After.
 BLOC_API_RATE = env.str("BLOC_API_RATE", default="600/m")
 # Wrong personal voting codes on the vote-by-code page (docs/voting-security.md): after this many

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -21,3 +23,22 @@ class PeopleConfig(AppConfig):
             "people.people",
             Export("People (CSV)", "people:person-export", permissions.can_list_people),
         )
+        register_menu(
+            MenuEntry(
+                "Applications", "people:application-list", permissions.can_list_people, order=45
+            )
+        )
+        # Accounts claimed by proving an email (docs/decisions/0007-dues-and-payments.md).
+        from django.contrib.auth.signals import user_logged_in
+
+        from bloc.accounts.claims import claim_checks
+        from bloc.people.claiming import services as claiming
+
+        claim_checks.register("people.person-email", claiming.may_claim_email)
+        user_logged_in.connect(_link_on_sign_in, dispatch_uid="bloc.people.link_on_sign_in")
+
+
+def _link_on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    from bloc.people.claiming.services import link_on_sign_in
+
+    link_on_sign_in(user)

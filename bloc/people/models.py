@@ -144,7 +144,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         """The same rule as Membership.is_in_good_standing, as one query (for voter rolls)."""
         return (
             self.filter(joined_on__lte=as_of)
-            .exclude(status=Membership.Status.CANCELLED)
+            .exclude(status__in=Membership.NOT_MEMBERS)
             .filter(
                 Q(status=Membership.Status.WAIVED)
                 | Q(dues_plan=DuesPlan.WAIVED)
@@ -157,15 +157,27 @@ class Membership(TimeStampedModel):
     """The dues relationship. One per person; its changes are in the audit log."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", "Applied (waiting for dues or a decision)"
         ACTIVE = "active", "Active"
         WAIVED = "waived", "Dues waived"
         CANCELLED = "cancelled", "Cancelled"
+
+    #: Statuses that are not (or not yet) membership: never in good standing, never counted.
+    NOT_MEMBERS = (Status.PENDING, Status.CANCELLED)
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="membership")
     joined_on = models.DateField()
     dues_plan = models.CharField(max_length=16, choices=DuesPlan.choices, default=DuesPlan.MONTHLY)
     paid_through_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    waiver_requested = models.BooleanField(
+        default=False, help_text="Asked for a hardship waiver when joining; staff decide."
+    )
+    # Dues from a payment processor (docs/decisions/0007-dues-and-payments.md): once a processor
+    # has reported for this member, paid_through_on is recomputed from the stored payments,
+    # starting from what it was before (an import or a staff entry), kept here.
+    dues_from_processor = models.BooleanField(default=False)
+    paid_through_before_processor = models.DateField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -179,7 +191,7 @@ class Membership(TimeStampedModel):
         """Good standing = joined by `as_of`, not cancelled, and dues paid through
         `as_of - grace_days` (waived members count as in good standing)."""
         as_of = as_of or timezone.localdate()
-        if self.joined_on > as_of or self.status == self.Status.CANCELLED:
+        if self.joined_on > as_of or self.status in self.NOT_MEMBERS:
             return False
         if self.status == self.Status.WAIVED or self.dues_plan == DuesPlan.WAIVED:
             return True
@@ -397,3 +409,78 @@ class IdentityReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review #{self.person_id} / #{self.other_id} ({self.reason})"
+
+
+class Payment(models.Model):
+    """One event from a payment processor, stored once (processor + its event id are unique).
+
+    Dues are never typed in: `paid_through_on` is recomputed from these rows
+    (bloc.people.payments.services). No card data is ever stored; the payer's email is kept as
+    the processor sent it, because who an event belongs to is decided again from the stored
+    events whenever a tied event arrives."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", "Payment"
+        REFUND = "refund", "Refund"
+        CANCELLATION = "cancellation", "Recurring dues stopped"
+        CHECKOUT = "checkout", "Checkout (a subscription started; dues come with its invoices)"
+
+    processor = models.CharField(max_length=20)
+    processor_event_id = models.CharField(max_length=255)
+    event_type = models.CharField(max_length=80, help_text="The processor's own event type.")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    occurred_at = models.DateTimeField(help_text="When the processor says it happened.")
+    received_at = models.DateTimeField(default=timezone.now)
+    amount_cents = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    dues_plan = models.CharField(max_length=16, choices=DuesPlan.choices, blank=True)
+    # The period paid for: given by the processor (a subscription invoice's period), or a
+    # length in months that the recompute places after what was already paid.
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    period_months = models.PositiveSmallIntegerField(default=0)
+    # Computed from all stored rows by the recompute (the same whatever order events came in).
+    covered_from = models.DateField(null=True, blank=True)
+    covered_through = models.DateField(null=True, blank=True)
+    refunded = models.BooleanField(default=False, help_text="A payment taken back by a refund.")
+    refunds_all = models.BooleanField(
+        default=False, help_text="A refund of the whole payment it refers to."
+    )
+    # References that tie a processor's events together (no card data): the person reference
+    # given at checkout, the processor's customer, subscription and payment ids.
+    person_ref = models.CharField(max_length=64, blank=True)
+    customer_ref = models.CharField(max_length=255, blank=True, db_index=True)
+    subscription_ref = models.CharField(max_length=255, blank=True)
+    payment_ref = models.CharField(max_length=255, blank=True, db_index=True)
+    charge_ref = models.CharField(max_length=255, blank=True, db_index=True)
+    payer_email = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "processor", "processor_event_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["processor", "processor_event_id"], name="one_payment_per_processor_event"
+            )
+        ]
+        indexes = [models.Index(fields=["person", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.processor} {self.kind} {self.processor_event_id}"
+
+
+class SignInLinkUse(models.Model):
+    """A one-click sign-in link that was used: each link signs in once (its digest, never the
+    link itself)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-used_at"]
+
+    def __str__(self) -> str:
+        return f"sign-in link of #{self.person_id}"

@@ -1,12 +1,25 @@
 from django.urls import path
 
 from bloc.people import views
+from bloc.people.claiming import views as claiming_views
+from bloc.people.joining import views as joining_views
+from bloc.people.payments import views as payment_views
 
 app_name = "people"
 urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/consent/", views.my_consent_update, name="me-consent-update"),
     path("me/transfer/", views.my_transfer_request, name="me-transfer-request"),
+    path("join/", joining_views.join, name="join"),
+    path("join/thanks/<str:token>/", joining_views.join_thanks, name="join-thanks"),
+    path("applications/", joining_views.application_list, name="application-list"),
+    path(
+        "applications/<int:pk>/decide/",
+        joining_views.application_decide,
+        name="application-decide",
+    ),
+    path("payments/<slug:processor>/webhook/", payment_views.webhook, name="payment-webhook"),
+    path("sign-in/<str:token>/", claiming_views.sign_in_link, name="sign-in-link"),
     path("", views.person_list, name="person-list"),
     path("export.csv", views.person_export, name="person-export"),
     path("merge/", views.person_merge, name="person-merge"),

@@ -26,6 +26,36 @@ def _job_of_organizer_b(p):
     return job.pk
 
 
+def _join_thanks(p):
+    from django.core import signing
+
+    from bloc.people.joining.services import THANKS_SALT
+
+    token = signing.dumps(
+        {"p": p.person_member_b.pk, "d": "monthly", "h": False, "c": None}, salt=THANKS_SALT
+    )
+    return reverse("people:join-thanks", args=[token])
+
+
+def _application_b(p):
+    from bloc.people.models import Membership
+
+    membership = Membership.objects.get(person=p.person_member_b)
+    if membership.status != "pending":
+        membership.status = "pending"
+        membership.save(update_fields=["status"])
+    return membership.pk
+
+
+def _sign_in_link_b(p):
+    from bloc.people.claiming.services import sign_in_token
+
+    return reverse("people:sign-in-link", args=[sign_in_token(p.person_member_b)])
+
+
+PUBLIC = {"anon": 200, **ALL_SIGNED_IN, "liaison": 200, "outsider": 200}
+
+
 def _b_person(p):
     return reverse("people:person-detail", args=[p.person_member_b.pk])
 
@@ -50,6 +80,45 @@ ROWS = [
         expect(admin=302, organizer_a=302, organizer_b=302, member_a=302),
         method="post",
         note="invalid form: a message, nothing written",
+    ),
+    Row("people:join", lambda p: reverse("people:join"), expect(**PUBLIC), note="public form"),
+    Row(
+        "people:join-thanks",
+        _join_thanks,
+        expect(**PUBLIC),
+        note="public: a signed link from the form, built from the form's answers only",
+    ),
+    Row(
+        "people:application-list",
+        lambda p: reverse("people:application-list"),
+        expect(**LISTERS),
+    ),
+    Row(
+        "people:application-decide",
+        lambda p: reverse("people:application-decide", args=[_application_b(p)]),
+        expect(admin=302, organizer_b=302),
+        method="post",
+        data={"decision": "dues"},
+        note="chapter B's applicant: organizer A gets 404; B's organizer sees it stay pending",
+    ),
+    Row(
+        "people:payment-webhook",
+        lambda p: reverse("people:payment-webhook", args=["stripe"]),
+        expect(anon=405, **{k: 405 for k in PUBLIC if k != "anon"}),
+        note="processor webhooks: POST, signed or basic auth, no session helps",
+    ),
+    Row(
+        "people:payment-webhook",
+        lambda p: reverse("people:payment-webhook", args=["stripe"]),
+        expect(anon=404, **{k: 404 for k in PUBLIC if k != "anon"}),
+        method="post",
+        note="not configured in the test settings: 404",
+    ),
+    Row(
+        "people:sign-in-link",
+        _sign_in_link_b,
+        expect(**PUBLIC),
+        note="public: GET only shows a button; the link is the credential",
     ),
     Row("people:person-list", lambda p: reverse("people:person-list"), expect(**LISTERS)),
     Row("people:person-export", lambda p: reverse("people:person-export"), expect(**LISTERS)),
