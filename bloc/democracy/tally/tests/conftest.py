@@ -1,4 +1,5 @@
-"""Shared fixtures: the public test vectors in ``<repo>/../shared/data/tally``."""
+"""Shared fixtures: the public test vectors in ``data/`` beside these tests (see its README for
+where each file comes from)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,14 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[4]
-DATA = REPO.parent / "shared" / "data" / "tally"
+DATA = Path(__file__).resolve().parent / "data"
 DROOP = DATA / "droop"
 RCTAB = DATA / "rctab"
 
 
 def need(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"shared test data not found at {path} (copy shared/ beside the repo)")
+        pytest.fail(f"test data missing at {path}: it ships in the repository")
     return path
 
 
