@@ -266,7 +266,7 @@ class RSVP(models.Model):
 
 
 class RSVPIntake(models.Model):
-    """A public RSVP as it arrived, before it is matched to a person (decision 0704).
+    """A public RSVP as it arrived, before it is matched to a person (decision 0706).
 
     The public form writes one row and answers at once; a background drain turns pending rows
     into people and RSVPs in arrival order, with the same dedupe, consent and waitlist rules as

@@ -269,7 +269,7 @@ def voting_secret() -> bytes:
 
 
 def _cast(*, ballot: Ballot, entry_id: int, entry_ballot_id: int, choice: Sequence[int]) -> str:
-    """The casting transaction (the hot path of a referendum: see decision 0202).
+    """The casting transaction (the hot path of a referendum: see decision 0006).
 
     The ballot row is re-read under a key-share lock, so the window and status checked are
     the ones in force when the two rows are written: closing takes the row exclusively and

@@ -146,7 +146,7 @@ def rsvp(
     return record, token
 
 
-# --- The public intake (decision 0704) -------------------------------------------------------
+# --- The public intake (decision 0706) -------------------------------------------------------
 
 #: Cache key held while a drain is scheduled or running, so a spike schedules a drain every
 #: couple of seconds, not one per request. Short-lived: without a shared cache each web process
