@@ -1,5 +1,5 @@
-"""Beyond OSDI, read-only: chapters, partner organizations and what a data-sharing agreement
-lets a partner receive (checked and audited on every read by coalition.shared_rows_for)."""
+"""Beyond OSDI, read-only: chapters, partner organizations, contracts, the public slate, ballots'
+published records, and what a data-sharing agreement lets a partner receive (checked and audited on every read by coalition.shared_rows_for)."""
 
 from typing import Any
 
@@ -9,6 +9,8 @@ from ninja import Router
 from bloc.api import hal, schemas
 from bloc.coalition import selectors as coalition
 from bloc.coalition.models import Partner
+from bloc.democracy import selectors as democracy
+from bloc.electoral import selectors as electoral
 from bloc.people import selectors as people
 
 router = Router(tags=["beyond OSDI"])
@@ -130,3 +132,89 @@ def partner_shared_rows(request: HttpRequest, partner_id: int, kind: str) -> dic
         "columns": list(shared.columns),
         "rows": shared.rows,
     }
+
+
+def _contract_doc(request: HttpRequest, contract: Any) -> dict[str, Any]:
+    return {
+        "identifiers": [f"bloc:contract-{contract.pk}"],
+        "union_local": f"bloc:partner-{contract.union_local_id}",
+        "employer": contract.employer,
+        "unit_name": contract.unit_name,
+        "unit_size": contract.unit_size,
+        "regime": contract.regime,
+        "effective_at": contract.effective_at,
+        "expires_at": contract.expires_at,
+        "time_zone": contract.time_zone,
+        "is_aligned": contract.is_aligned,
+        "bargaining_state": contract.bargaining_state,
+        "alignment_stage": contract.alignment_stage,
+        "notice_deadlines": [
+            {"kind": d.kind, "label": d.label, "due_at": d.due_at} for d in contract.deadlines()
+        ],
+        "_links": {
+            "self": hal.link(hal.base(request) + f"contracts/{contract.pk}"),
+            "bloc:partner": hal.link(hal.base(request) + f"partners/{contract.union_local_id}"),
+        },
+    }
+
+
+@router.get(
+    "/contracts",
+    response=schemas.ContractsCollection,
+    by_alias=True,
+    summary="Union contracts and their notice deadlines",
+    operation_id="contracts_list",
+)
+def contracts_list(
+    request: HttpRequest, page: int = 1, per_page: int = hal.DEFAULT_PER_PAGE
+) -> dict[str, Any]:
+    """Organizers and admins see every contract; a liaison their organization's and its
+    locals'. Soonest expiry first."""
+    qs = coalition.search_contracts(request.user)
+    items, doc = hal.page_of(request, qs, path="contracts", page=page, per_page=per_page)
+    doc["_embedded"] = {"osdi:contracts": [_contract_doc(request, c) for c in items]}
+    return doc
+
+
+@router.get(
+    "/contracts/{contract_id}",
+    response=schemas.Contract,
+    by_alias=True,
+    summary="One contract",
+    operation_id="contract_detail",
+)
+def contract_detail(request: HttpRequest, contract_id: int) -> dict[str, Any]:
+    return _contract_doc(request, coalition.contract_for(request.user, contract_id))
+
+
+@router.get(
+    "/slate/{cycle}",
+    response=list[schemas.SlateEntry],
+    summary="The public slate of an election cycle: endorsed candidacies",
+    operation_id="slate",
+)
+def slate(request: HttpRequest, cycle: int) -> list[dict[str, Any]]:
+    """The same public slate as the slate page (national and chapter endorsements)."""
+    return [
+        {
+            "candidate": entry["candidate"].full_name,
+            "party": entry["candidate"].party,
+            "office": entry["race"].office,
+            "state": entry["race"].state,
+            "district": entry["race"].district,
+            "national": entry["national"],
+            "chapters": entry["chapters"],
+        }
+        for entry in electoral.slate(cycle)
+    ]
+
+
+@router.get(
+    "/ballots/{ballot_id}/record",
+    response=dict[str, Any],
+    summary="A ballot's published election record (what `bloc verify` reads)",
+    operation_id="ballot_record",
+)
+def ballot_record(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
+    """Certified ballots are public; a tallied, uncertified one only to those who run it."""
+    return democracy.election_record(democracy.published_ballot_for(request.user, ballot_id))

@@ -198,3 +198,39 @@ class SignupIn(In):
 
 class Accepted(Out):
     status: str = "accepted"
+
+
+class Deadline(Out):
+    kind: str
+    label: str
+    due_at: datetime
+
+
+class Contract(Out):
+    identifiers: list[str]
+    union_local: str
+    employer: str
+    unit_name: str
+    unit_size: int
+    regime: str
+    effective_at: datetime | None
+    expires_at: datetime
+    time_zone: str
+    is_aligned: bool
+    bargaining_state: str
+    alignment_stage: str
+    notice_deadlines: list[Deadline]
+    links: dict[str, Any] = Field(alias="_links")
+
+
+class SlateEntry(Out):
+    candidate: str
+    party: str
+    office: str
+    state: str
+    district: str
+    national: bool
+    chapters: list[str]
+
+
+ContractsCollection = collection("contracts", Contract)

@@ -143,6 +143,32 @@ ROWS = [
         expect(anon=401),
         "no agreement with the other organization: 404 even for the admin",
     ),
+    _row("contracts_list", lambda p: _u("contracts_list"), {**NO_TOKEN, **TOKENS}),
+    _row(
+        "contract_detail",
+        lambda p: _u("contract_detail", _world(p).own_contract.pk),
+        expect(anon=401, admin=200, organizer_a=200, organizer_b=200, liaison=200),
+        "the liaison's own local's contract",
+    ),
+    _row(
+        "contract_detail",
+        lambda p: _u("contract_detail", _world(p).other_contract.pk),
+        expect(anon=401, admin=200, organizer_a=200, organizer_b=200),
+        "another organization's contract: the liaison gets 404",
+    ),
+    _row("slate", lambda p: _u("slate", 2026), {**NO_TOKEN, **TOKENS}, "public slate"),
+    _row(
+        "ballot_record",
+        lambda p: _u("ballot_record", _certified(p)),
+        {**NO_TOKEN, **TOKENS},
+        "certified: public",
+    ),
+    _row(
+        "ballot_record",
+        lambda p: _u("ballot_record", _open_ballot(p)),
+        expect(anon=401),
+        "no record while voting",
+    ),
     Row(
         "api:token-list",
         lambda p: reverse("api:token-list"),
@@ -167,3 +193,15 @@ def _admin_token(p: Any) -> int:
         cached = issue_token(actor=p.admin, name="to revoke", days=30)[0].pk
         p._api_admin_token = cached
     return cached
+
+
+def _certified(p: Any) -> int:
+    from bloc.democracy.tests.helpers import certified_yes_no
+
+    return int(certified_yes_no(p).pk)
+
+
+def _open_ballot(p: Any) -> int:
+    from bloc.democracy.tests.helpers import opened
+
+    return int(opened()[0].pk)

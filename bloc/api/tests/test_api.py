@@ -1,5 +1,6 @@
 """The REST API: tokens, rate limits, OSDI people and events, the signup helper, partners."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -326,3 +327,28 @@ def test_the_openapi_schema_and_docs_are_served(client):
     people = schema["components"]["schemas"]["PeopleCollection"]
     assert "_embedded" in people["properties"] and "_links" in people["properties"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+# --- Beyond OSDI -----------------------------------------------------------------------------
+
+
+def test_contracts_carry_their_notice_deadlines_and_are_scoped_for_liaisons(client, personas):
+    from bloc.coalition.tests.world import world
+
+    w = world(personas)
+    doc = client.get("/api/v1/contracts", **auth(token_of(personas.liaison))).json()
+    (contract,) = doc["_embedded"]["osdi:contracts"]
+    assert contract["identifiers"] == [f"bloc:contract-{w.own_contract.pk}"]
+    assert [d["kind"] for d in contract["notice_deadlines"]] == [
+        d.kind for d in w.own_contract.deadlines()
+    ]
+    assert contract["notice_deadlines"]
+
+
+def test_a_certified_ballot_record_is_the_one_bloc_verify_reads(client, personas):
+    from bloc.democracy.selectors import election_record
+    from bloc.democracy.tests.helpers import certified_yes_no
+
+    ballot = certified_yes_no(personas)
+    response = client.get(f"/api/v1/ballots/{ballot.pk}/record", **auth(token_of(personas.admin)))
+    assert response.json() == json.loads(json.dumps(election_record(ballot), default=str))
