@@ -1,5 +1,6 @@
-"""Beyond OSDI, read-only: chapters, partner organizations, contracts, the public slate, ballots'
-published records, and what a data-sharing agreement lets a partner receive (checked and audited on every read by coalition.shared_rows_for)."""
+"""Beyond OSDI, read-only: chapters, partner organizations, contracts, the public slate,
+ballots' published records, and what a data-sharing agreement lets a partner receive (checked
+and audited on every read by coalition.shared_rows_for)."""
 
 from typing import Any
 
