@@ -370,6 +370,9 @@ BLOC_RATE_PLEDGE_SIGN = env.str("BLOC_RATE_PLEDGE_SIGN", default="60/m")
 BLOC_RATE_JOIN = env.str("BLOC_RATE_JOIN", default="20/h")
 # Requests per API token (docs/api.md): over it the API answers 429 with Retry-After.
 BLOC_API_RATE = env.str("BLOC_API_RATE", default="600/m")
+# Outbound webhooks: tries per event before giving up; plain http:// receivers (default: debug).
+BLOC_WEBHOOK_MAX_ATTEMPTS = env.int("BLOC_WEBHOOK_MAX_ATTEMPTS", default=10)
+BLOC_WEBHOOKS_ALLOW_HTTP = env.bool("BLOC_WEBHOOKS_ALLOW_HTTP", default=DEBUG)
 # Wrong personal voting codes on the vote-by-code page (docs/voting-security.md): after this many
 # from one client address, it waits for the window (429); after this many against one ballot,
 # further wrong codes on it get 429 and each address may try only a few more. Right codes never

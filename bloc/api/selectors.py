@@ -54,3 +54,23 @@ def authenticate(secret: str) -> ApiToken | None:
         ).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def subscriptions_for(actor: Any) -> list[Any]:
+    from bloc.accounts.selectors import is_national_admin
+    from bloc.api.models import WebhookSubscription
+
+    if not is_national_admin(actor):
+        raise Http404("Not found.")
+    return list(WebhookSubscription.objects.all())
+
+
+def subscription_for(actor: Any, pk: Any) -> Any:
+    for subscription in subscriptions_for(actor):
+        if str(subscription.pk) == str(pk):
+            return subscription
+    raise Http404("No such webhook.")
+
+
+def delivery_log(subscription: Any, limit: int = 50) -> list[Any]:
+    return list(subscription.deliveries.order_by("-created_at", "-id")[:limit])

@@ -5,14 +5,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from bloc.accounts import selectors as roles
-from bloc.api import audit
-from bloc.api.models import ApiToken
+from bloc.api import audit, webhooks
+from bloc.api.models import ApiToken, WebhookEvent, WebhookSubscription
 from bloc.api.selectors import TOKEN_PREFIX, digest
+from bloc.core import audit as core_audit
 from bloc.people import selectors as people_selectors
 from bloc.people import services as people_services
 from bloc.people.models import Channel, ConsentEvent, Person
@@ -147,3 +149,57 @@ def sign_up_person(
             actor=actor, person_id=person.pk, chapter_id=person.chapter_id, created=created
         )
     return Signup(person=person, created=created, visible=visible, asked=asked)
+
+
+# --- Webhook subscriptions --------------------------------------------------------------------
+
+
+def _require_admin(actor: Any) -> None:
+    if not roles.is_national_admin(actor):
+        raise PermissionDenied("Only national admins manage webhooks.")
+
+
+def create_subscription(
+    *, actor: Any, url: str, event_types: list[str], description: str = ""
+) -> tuple[WebhookSubscription, str]:
+    """A new receiver; returns it and its signing secret (shown to the admin once)."""
+    _require_admin(actor)
+    allow_http = settings.BLOC_WEBHOOKS_ALLOW_HTTP
+    if not (url.startswith("https://") or (allow_http and url.startswith("http://"))):
+        raise ValidationError({"url": "Webhooks are sent only to https:// addresses."})
+    unknown = set(event_types) - set(WebhookEvent.values)
+    if unknown or not event_types:
+        raise ValidationError({"event_types": "Choose at least one known event."})
+    secret = webhooks.new_secret()
+    with transaction.atomic():
+        subscription = WebhookSubscription.objects.create(
+            url=url,
+            description=description[:200],
+            event_types=sorted(set(event_types)),
+            secret=secret,
+            created_by=actor,
+        )
+        core_audit.record(
+            "api.webhook_created",
+            actor=actor,
+            target=subscription,
+            event_types=subscription.event_types,
+        )
+    return subscription, secret
+
+
+def disable_subscription(*, actor: Any, subscription: WebhookSubscription) -> None:
+    _require_admin(actor)
+    with transaction.atomic():
+        WebhookSubscription.objects.filter(pk=subscription.pk).update(
+            is_active=False, disabled_at=timezone.now(), disabled_reason="Turned off by an admin."
+        )
+        core_audit.record("api.webhook_disabled", actor=actor, target=subscription)
+
+
+def send_test_event(*, actor: Any, subscription: WebhookSubscription) -> int:
+    _require_admin(actor)
+    with transaction.atomic():
+        return webhooks.emit(
+            WebhookEvent.TEST, {"message": "A test event from Bloc."}, only=subscription
+        )

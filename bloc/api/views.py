@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bloc.accounts import selectors as roles
 from bloc.api import selectors, services
-from bloc.api.forms import TokenForm
+from bloc.api.forms import TokenForm, WebhookForm
 
 
 @never_cache
@@ -47,3 +47,59 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.revoke_token(actor=request.user, token=token)
     messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
     return redirect("api:token-list")
+
+
+@never_cache
+@login_required
+def webhook_list(request: HttpRequest) -> HttpResponse:
+    subscriptions = selectors.subscriptions_for(request.user)
+    form = WebhookForm(request.POST or None)
+    secret = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            _subscription, secret = services.create_subscription(
+                actor=request.user,
+                url=form.cleaned_data["url"],
+                event_types=form.cleaned_data["event_types"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            form = WebhookForm()
+            subscriptions = selectors.subscriptions_for(request.user)
+    return render(
+        request,
+        "api/webhook_list.html",
+        {"form": form, "secret": secret, "subscriptions": subscriptions},
+    )
+
+
+@login_required
+def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = selectors.subscription_for(request.user, pk)
+    return render(
+        request,
+        "api/webhook_detail.html",
+        {"subscription": subscription, "deliveries": selectors.delivery_log(subscription)},
+    )
+
+
+@login_required
+@require_POST
+def webhook_test(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = selectors.subscription_for(request.user, pk)
+    if services.send_test_event(actor=request.user, subscription=subscription):
+        messages.success(request, "Test event queued: it appears in the log below.")
+    else:
+        messages.error(request, "This webhook is turned off.")
+    return redirect("api:webhook-detail", pk=subscription.pk)
+
+
+@login_required
+@require_POST
+def webhook_disable(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = selectors.subscription_for(request.user, pk)
+    services.disable_subscription(actor=request.user, subscription=subscription)
+    messages.success(request, "Webhook turned off: nothing more is sent to it.")
+    return redirect("api:webhook-detail", pk=subscription.pk)

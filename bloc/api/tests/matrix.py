@@ -205,3 +205,42 @@ def _open_ballot(p: Any) -> int:
     from bloc.democracy.tests.helpers import opened
 
     return int(opened()[0].pk)
+
+
+def _webhook(p: Any) -> int:
+    cached = getattr(p, "_api_webhook", None)
+    if cached is None:
+        from bloc.api.services import create_subscription
+
+        cached = create_subscription(
+            actor=p.admin, url="https://crm.example.org/in", event_types=["person.created"]
+        )[0].pk
+        p._api_webhook = cached
+    return cached
+
+
+ROWS += [
+    Row(
+        "api:webhook-list",
+        lambda p: reverse("api:webhook-list"),
+        expect(admin=200),
+        "webhooks send the organization's events: national admins only",
+    ),
+    Row(
+        "api:webhook-detail",
+        lambda p: reverse("api:webhook-detail", args=[_webhook(p)]),
+        expect(admin=200),
+    ),
+    Row(
+        "api:webhook-test",
+        lambda p: reverse("api:webhook-test", args=[_webhook(p)]),
+        expect(admin=302),
+        method="post",
+    ),
+    Row(
+        "api:webhook-disable",
+        lambda p: reverse("api:webhook-disable", args=[_webhook(p)]),
+        expect(admin=302),
+        method="post",
+    ),
+]
