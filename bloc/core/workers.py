@@ -255,9 +255,10 @@ def fail_stale_tasks(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def _fail_stale_tasks() -> None:
-    from django_tasks import default_task_backend
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
-    if _is_database_backend(default_task_backend):
+    # Not `default_task_backend`: that is a proxy, whose type is the proxy's.
+    if _is_database_backend(task_backends[DEFAULT_TASK_BACKEND_ALIAS]):
         fail_stale_tasks()
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from bloc.core import workers
+from bloc.core.management.commands.run_periodic import run_due_jobs
 from bloc.core.models import WorkerHeartbeat
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -104,10 +105,10 @@ def test_a_stale_task_that_is_safe_to_repeat_is_run_again():
         _running(safe_job, "gone-worker", args=(7,))
     later = started + timedelta(seconds=workers.stale_seconds() + 1)
 
-    with override_settings(TASKS=DB_TASKS):
-        counts = workers.fail_stale_tasks(now=later)
+    with override_settings(TASKS=DB_TASKS), time_machine.travel(later):
+        # As `bloc run-periodic` runs it.
+        assert run_due_jobs(only="core.fail-stale-tasks") == ["core.fail-stale-tasks"]
 
-    assert counts == {"failed": 1, "resumed": 1}
     again = DBTaskResult.objects.get(status="READY")
     assert again.args_kwargs == {"args": [7], "kwargs": {}}
 
