@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    # The public front door at "/", public chapter pages, the member home and preferences.
+    path("", include("bloc.home.urls")),
     path("", include("bloc.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("bloc.accounts.urls")),

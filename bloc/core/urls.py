@@ -4,7 +4,9 @@ from bloc.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The dashboard of what apps register; "/" is the public front door (bloc.home), which
+    # sends signed-in staff here.
+    path("dashboard/", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("brand.css", views.brand_css, name="brand-css"),
 ]

@@ -15,8 +15,12 @@ class EventsConfig(AppConfig):
         from bloc.core.registry import PeriodicJob, periodic_jobs
         from bloc.events import dashboard, permissions, seeds, shared, tasks  # noqa: F401
 
+        # Everyone finds events; staff also review submissions.
+        register_menu(MenuEntry("Events", "events:event-search", lambda user: True, order=50))
         register_menu(
-            MenuEntry("Events", "events:moderation-queue", permissions.is_event_staff, order=55)
+            MenuEntry(
+                "Event review", "events:moderation-queue", permissions.is_event_staff, order=55
+            )
         )
         periodic_jobs.register(
             "events.reminders",
