@@ -22,15 +22,19 @@ $(VENV)/.dev: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 dev: $(VENV)/.dev
 
-## make demo: install, build an embedded SQLite demo database, run the task worker and the server
+## make demo: install, build an embedded SQLite demo database, run the task worker and the server.
+## Each email is one line (recipients and subject); the demo logins come last, once it serves.
 demo: install
 	@mkdir -p var
 	$(DEMO_ENV) $(BLOC) migrate --noinput -v0
-	$(DEMO_ENV) $(BLOC) seed-demo --if-empty
+	$(DEMO_ENV) $(BLOC) seed-demo --if-empty --no-logins
+	@echo "Sending the demo's queued email (one line each)..."
+	@$(DEMO_ENV) $(BLOC) db_worker --queue-name default --batch --no-startup-delay -v0
 	@echo "Serving on http://localhost:8000/ (Ctrl-C stops the server and the task worker)"
 	@$(DEMO_ENV) $(BLOC) db_worker --queue-name default & WORKER=$$!; \
 	 $(DEMO_ENV) $(BLOC) run-periodic --loop & PERIODIC=$$!; \
-	 trap 'kill $$WORKER $$PERIODIC 2>/dev/null' EXIT INT TERM; \
+	 $(DEMO_ENV) $(BLOC) seed-demo --logins-only --wait-for http://localhost:8000/health/ & LOGINS=$$!; \
+	 trap 'kill $$WORKER $$PERIODIC $$LOGINS 2>/dev/null' EXIT INT TERM; \
 	 $(DEMO_ENV) $(BLOC) runserver --noreload localhost:8000
 
 ## make test: the whole suite on SQLite (PostgreSQL-only tests are skipped here; .ci/run runs them).

@@ -110,3 +110,31 @@ def personas(
         person_member_b=person_b,
         password=password,
     )
+
+
+def demo_logins(domain: str) -> list[tuple[str, str]]:
+    """Every account that can sign in with a password at ``domain`` (the demo's and tests'
+    fictional domain), with what it is: its roles, else its membership. Staff first."""
+    rank: dict[str, int] = {
+        Role.NATIONAL_ADMIN: 0,
+        Role.CHAPTER_ORGANIZER: 1,
+        Role.PARTNER_LIAISON: 3,
+    }
+    chapters = dict(Chapter.objects.values_list("pk", "name"))
+    rows = []
+    for user in User.objects.filter(email__endswith=f"@{domain}").prefetch_related("roles"):
+        if not user.has_usable_password():
+            continue
+        roles = [r for r in user.roles.all() if r.revoked_at is None]
+        person = Person.objects.live().select_related("chapter").filter(user=user).first()
+        labels = []
+        for role in sorted(roles, key=lambda r: (rank.get(r.role, 2), r.scope_id or 0)):
+            if role.role == Role.CHAPTER_ORGANIZER:
+                labels.append(f"organizer of {chapters.get(role.scope_id or 0, 'a chapter')}")
+            else:
+                labels.append(role.get_role_display().lower())
+        if not labels and person is not None:
+            labels.append(f"member of {person.chapter.name}" if person.chapter else "member")
+        order = min((rank.get(r.role, 2) for r in roles), default=2 if person else 4)
+        rows.append((order, user.email, ", ".join(labels) or "an account with no role"))
+    return [(email, label) for _, email, label in sorted(rows)]

@@ -22,15 +22,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when the database already has data."
         )
+        parser.add_argument(
+            "--no-logins", action="store_true", help="Do not print the demo logins at the end."
+        )
+        parser.add_argument(
+            "--logins-only", action="store_true", help="Only print the demo logins (no data)."
+        )
+        parser.add_argument(
+            "--wait-for",
+            default="",
+            metavar="URL",
+            help="With --logins-only: print them once this URL answers (the demo server is up), "
+            "so they come after the server's own start-up lines.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.contrib.auth import get_user_model
 
         from bloc.core.testing import personas
 
+        if options["logins_only"]:
+            if options["wait_for"]:
+                _wait_for(options["wait_for"])
+            self.print_logins()
+            return
         if options["if_empty"] and get_user_model().objects.exists():
             self.stdout.write("Demo data already loaded.")
-            self.print_logins()
+            if not options["no_logins"]:
+                self.print_logins()
             return
         started = time.monotonic()
         rng = random.Random(options["seed"])
@@ -41,16 +60,31 @@ class Command(BaseCommand):
                 summary = ", ".join(f"{v} {k}" for k, v in counts.items())
                 self.stdout.write(f"{name}: {summary}")
         self.stdout.write(f"Demo data loaded in {time.monotonic() - started:.1f}s.")
-        self.print_logins()
+        if not options["no_logins"]:
+            self.print_logins()
 
     def print_logins(self) -> None:
+        """Every demo account that signs in with the password, read from the database."""
+        from bloc.core.testing import demo_logins
+
+        logins = demo_logins(DEMO_DOMAIN)
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
-        for who, label in (
-            ("admin", "national admin"),
-            ("organizer.a", "organizer of Riverside Chapter"),
-            ("organizer.b", "organizer of Lakeshore Chapter"),
-            ("member.a", "member of Riverside Chapter"),
-            ("liaison", "partner liaison"),
-            ("outsider", "an account with no role"),
-        ):
-            self.stdout.write(f"  {who + '@' + DEMO_DOMAIN:<32} {label}")
+        width = max((len(email) for email, _ in logins), default=0) + 2
+        for email, label in logins:
+            self.stdout.write(f"  {email:<{width}}{label}")
+
+
+def _wait_for(url: str, seconds: float = 60) -> None:
+    """Until ``url`` answers (any HTTP status), or ``seconds`` pass."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()  # noqa: S310 (a local address)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.3)
