@@ -1,6 +1,13 @@
-"""Merge fields: `{{ first_name }}` or `{{ first_name|friend }}` (a fallback for missing values)."""
+"""Merge fields: `{{ first_name }}` or `{{ first_name|friend }}` (a fallback for missing values).
 
+`{{ sign_in_link }}` is the recipient's own one-click sign-in link (a "your Bloc account"
+invitation): made when the message is built for sending, single-use and expiring; a preview
+(`previewing()`) shows a dummy, since whoever holds the link could sign in as the recipient."""
+
+import contextlib
+import contextvars
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core import signing
@@ -18,7 +25,33 @@ FIELDS = {
     "state": "State",
     "zip_code": "ZIP code",
     "chapter": "Chapter name",
+    "sign_in_link": "One-click sign-in link (invitations)",
 }
+_PREVIEW: contextvars.ContextVar[bool] = contextvars.ContextVar("bloc_comms_preview", default=False)
+PREVIEW_SIGN_IN_LINK = "(the recipient's own one-click sign-in link)"
+
+
+@contextlib.contextmanager
+def previewing() -> Iterator[None]:
+    """Messages built inside show placeholders for credentials (the sign-in link)."""
+    reset = _PREVIEW.set(True)
+    try:
+        yield
+    finally:
+        _PREVIEW.reset(reset)
+
+
+def _sign_in_link(person: Person) -> Callable[[], str]:
+    def make() -> str:
+        if _PREVIEW.get():
+            return PREVIEW_SIGN_IN_LINK
+        from bloc.people.claiming.services import sign_in_url
+
+        return sign_in_url(person)
+
+    return make
+
+
 UNSUBSCRIBE_SALT = "bloc.comms.unsubscribe"
 
 
@@ -31,9 +64,11 @@ def check_template(text: str) -> None:
         )
 
 
-def person_values(person: Person) -> dict[str, str]:
+def person_values(person: Person) -> dict[str, Any]:
+    """Values by merge field: text, or a callable made only when the text uses the field."""
     chapter = person.chapter.name if person.chapter_id and person.chapter else ""
     return {
+        "sign_in_link": _sign_in_link(person),
         "first_name": person.first_name,
         "last_name": person.last_name,
         "full_name": person.full_name,
@@ -44,9 +79,10 @@ def person_values(person: Person) -> dict[str, str]:
     }
 
 
-def merge(text: str, values: dict[str, str]) -> str:
+def merge(text: str, values: dict[str, Any]) -> str:
     def replace(match: re.Match[str]) -> str:
-        value = (values.get(match.group(1)) or "").strip()
+        value = values.get(match.group(1))
+        value = (value() if callable(value) else value or "").strip()
         return value or (match.group(2) or "").strip()
 
     return MERGE_RE.sub(replace, text)

@@ -56,7 +56,7 @@ def audience_people(audience: SavedAudience, actor: Any) -> PersonQuerySet:
     status = audience.member_status
     if status == MemberStatus.MEMBERS:
         qs = qs.filter(membership__isnull=False).exclude(
-            membership__status=Membership.Status.CANCELLED
+            membership__status__in=Membership.NOT_MEMBERS
         )
     elif status == MemberStatus.GOOD_STANDING:
         good = people.memberships_in_good_standing(
@@ -65,7 +65,7 @@ def audience_people(audience: SavedAudience, actor: Any) -> PersonQuerySet:
         qs = qs.filter(pk__in=good)
     elif status == MemberStatus.NON_MEMBERS:
         qs = qs.filter(
-            Q(membership__isnull=True) | Q(membership__status=Membership.Status.CANCELLED)
+            Q(membership__isnull=True) | Q(membership__status__in=Membership.NOT_MEMBERS)
         )
     if audience.ladder_stage:
         qs = qs.filter(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bloc.comms import views
+from bloc.comms import invitation_views, views
 
 app_name = "comms"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("audiences/new/", views.audience_create, name="audience-create"),
     path("audiences/<int:pk>/", views.audience_detail, name="audience-detail"),
     path("broadcasts/new/", views.broadcast_create, name="broadcast-create"),
+    path("invitations/new/", invitation_views.invitation_create, name="invitation-create"),
     path("broadcasts/<int:pk>/", views.broadcast_detail, name="broadcast-detail"),
     path("broadcasts/<int:pk>/submit/", views.broadcast_submit, name="broadcast-submit"),
     path("broadcasts/<int:pk>/approve/", views.broadcast_approve, name="broadcast-approve"),

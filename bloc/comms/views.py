@@ -19,6 +19,7 @@ from twilio.request_validator import RequestValidator
 
 from bloc.comms import audit, delivery, permissions, selectors, services
 from bloc.comms.forms import AudienceForm, BroadcastForm, PledgeSignForm
+from bloc.comms.render import previewing
 from bloc.core import ratelimit
 from bloc.people.models import Person
 
@@ -143,7 +144,8 @@ def broadcast_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         person = None
     if person is not None:
-        preview = delivery.build_message(broadcast, person, key="preview", preview=True)
+        with previewing():  # never a real sign-in link on a staff screen
+            preview = delivery.build_message(broadcast, person, key="preview", preview=True)
     unknown = selectors.unknown_messages(broadcast, request.user)
     unknown_count = unknown.count()
     unknown_shown = list(unknown[:UNKNOWN_SHOWN])

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from bloc.core.registry import Audience, audiences
 from bloc.people import selectors
+from bloc.people.models import Membership
 
 
 def _members_in_good_standing(actor: Any, **_: Any) -> Any:
@@ -21,5 +22,25 @@ audiences.register(
         label="Members in good standing",
         description="Live member records whose dues are paid through today (waived members count).",
         people=_members_in_good_standing,
+    ),
+)
+
+
+def _members_without_accounts(actor: Any, **_: Any) -> Any:
+    """Members (not cancelled, pending applicants too) whose record has no login yet: who a
+    "your Bloc account" invitation is for."""
+    return (
+        selectors.people_visible_to(actor)
+        .filter(membership__isnull=False, user__isnull=True)
+        .exclude(membership__status=Membership.Status.CANCELLED)
+    )
+
+
+audiences.register(
+    "people.members_without_accounts",
+    Audience(
+        label="Members who have not claimed an account",
+        description="Members (and applicants) whose record has no sign-in yet.",
+        people=_members_without_accounts,
     ),
 )

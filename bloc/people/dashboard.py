@@ -14,7 +14,7 @@ def _membership_context(user: Any) -> dict[str, Any]:
     chapter_ids = selectors.chapters_in_scope_ids(user)
     members = Membership.objects.filter(
         person__merged_into__isnull=True, person__chapter_id__in=chapter_ids
-    ).exclude(status=Membership.Status.CANCELLED)
+    ).exclude(status__in=Membership.NOT_MEMBERS)
     good = selectors.memberships_in_good_standing(as_of=today, grace_days=0).filter(
         person__chapter_id__in=chapter_ids
     )

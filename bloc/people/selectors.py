@@ -96,7 +96,7 @@ def chapters_with_counts(actor: Any) -> list[Any]:
         Membership.objects.filter(
             person__merged_into__isnull=True, person__chapter_id__in=visible_ids
         )
-        .exclude(status=Membership.Status.CANCELLED)
+        .exclude(status__in=Membership.NOT_MEMBERS)
         .values_list("person__chapter_id")
         .annotate(n=Count("id"))
         .values_list("person__chapter_id", "n")

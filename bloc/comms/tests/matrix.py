@@ -126,6 +126,12 @@ ROWS = [
         note="chapter B's senders only; without a confirmation or unknowns they see a message",
     ),
     Row(
+        "comms:invitation-create",
+        lambda p: reverse("comms:invitation-create"),
+        expect(**SENDERS),
+        note="account invitations: staff who send broadcasts",
+    ),
+    Row(
         "comms:unsubscribe",
         _unsubscribe,
         expect(anon=200, **EVERYONE),
