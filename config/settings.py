@@ -323,6 +323,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("BLOC_LOG_LEVEL", default="INFO")},
 }
 
+# --- Health (/health/, bloc/core/health.py) ---------------------------------------------------
+# A task due this many seconds ago and still waiting in the database queue fails the check; so
+# does an outbox row still claimed this many seconds after its lease expired.
+BLOC_HEALTH_TASK_BACKLOG_SECONDS = env.int("BLOC_HEALTH_TASK_BACKLOG_SECONDS", default=300)
+BLOC_HEALTH_OUTBOX_STUCK_SECONDS = env.int("BLOC_HEALTH_OUTBOX_STUCK_SECONDS", default=300)
+
 # --- The organization: every page's header, the public home (bloc/core/organization.py) -------
 BLOC_ORG_NAME = env.str("BLOC_ORG_NAME", default="Bloc")
 BLOC_ORG_ABOUT = env.str(

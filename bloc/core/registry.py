@@ -6,7 +6,10 @@
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from health_check.base import HealthCheck
 
 T = TypeVar("T")
 
@@ -97,6 +100,8 @@ exports: Registry[Export] = Registry("export")
 seeds: Registry[Seed] = Registry("seed")
 periodic_jobs: Registry[PeriodicJob] = Registry("periodic job")
 shared_data: Registry[SharedDataSource] = Registry("shared data source")
+#: Checks `/health/` runs beside core's own (django-health-check classes; `bloc.core.health`).
+health_checks: Registry[type["HealthCheck"]] = Registry("health check")
 
 #: Apps that freeze a person's identity (democracy: a person on a live voter roll) register a
 #: check here: `check(person_ids, actor)` returns why those people's identity cannot change now

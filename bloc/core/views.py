@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from bloc.core.health import health  # noqa: F401 - /health/ (core:health)
 from bloc.core.organization import brand_css as _brand_css
 from bloc.core.registry import dashboard_widgets
 
@@ -23,17 +23,6 @@ def home(request: HttpRequest) -> HttpResponse:
             )
     person = getattr(request.user, "person", None)
     return render(request, "core/home.html", {"widgets": widgets, "person": person})
-
-
-@require_GET
-def health(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability, for load balancers. Reveals nothing else."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return JsonResponse({"status": "ok"})
-    except Exception:
-        return JsonResponse({"status": "database unavailable"}, status=503)
 
 
 @require_GET
