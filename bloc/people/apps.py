@@ -35,6 +35,8 @@ class PeopleConfig(AppConfig):
         from bloc.people.claiming import services as claiming
 
         claim_checks.register("people.person-email", claiming.may_claim_email)
+        from bloc.people.payments import seeds as dues_seeds  # noqa: F401  (demo dues)
+
         user_logged_in.connect(_link_on_sign_in, dispatch_uid="bloc.people.link_on_sign_in")
 
 

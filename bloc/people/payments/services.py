@@ -269,14 +269,24 @@ def recompute_dues(person_id: int) -> Membership | None:
     if membership is None:
         if not payments:
             return None
-        first = payments[0]
         membership = Membership.objects.create(
             person=person,
-            joined_on=_local_day(first.occurred_at),
-            dues_plan=_plan_for(first),
+            joined_on=_local_day(payments[0].occurred_at),
+            dues_plan=DuesPlan.MONTHLY,
             status=Membership.Status.PENDING,
         )
         changed += ["joined_on", "dues_plan", "status"]
+    # Set-based, like everything here: a member joined no later than their first payment, and
+    # pays the plan the latest payment that names one says (a waiver stays a waiver).
+    first_day = min((_local_day(p.occurred_at) for p in payments), default=None)
+    if first_day is not None and first_day < membership.joined_on:
+        membership.joined_on = first_day
+        changed.append("joined_on")
+    named = [_plan_for(p) for p in payments if p.dues_plan or p.period_months in (1, 12)]
+    waived = DuesPlan.WAIVED in (membership.dues_plan, membership.status)
+    if named and not waived and membership.dues_plan != named[-1]:
+        membership.dues_plan = named[-1]
+        changed.append("dues_plan")
     if not membership.dues_from_processor:
         membership.dues_from_processor = True
         membership.paid_through_before_processor = membership.paid_through_on
@@ -315,7 +325,9 @@ def recompute_dues(person_id: int) -> Membership | None:
         changed.append("status")
     if changed:
         membership.save()
-        people_audit.membership_recorded(actor=None, membership=membership, fields=changed)
+        people_audit.membership_recorded(
+            actor=None, membership=membership, fields=sorted(set(changed))
+        )
     if (
         activated
         and not LadderEvent.objects.filter(person=person, stage=LadderStage.JOINED).exists()

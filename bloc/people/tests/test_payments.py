@@ -42,7 +42,9 @@ def _snapshot():
             )
         ),
         "memberships": sorted(
-            Membership.objects.values_list("person_id", "paid_through_on", "status")
+            Membership.objects.values_list(
+                "person_id", "paid_through_on", "status", "joined_on", "dues_plan"
+            )
         ),
     }
 
