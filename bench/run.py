@@ -34,6 +34,8 @@ def main() -> int:
         [PY, str(ROOT / "comms" / "email_throughput.py"), "--emails", "100000", "--workers", "2"],
         check=True,
     )
+    print("\n== comms: a 3,000-recipient broadcast while its worker is killed and stopped")
+    subprocess.run([PY, str(ROOT / "comms" / "fault_broadcast.py")], check=True)
     return 0
 
 
