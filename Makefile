@@ -22,6 +22,16 @@ $(VENV)/.dev: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 dev: $(VENV)/.dev
 
+# axe-core for the browser journeys' accessibility checks, from the npm registry into var/node
+# (kept out of git). Without npm the journeys still run and skip those checks.
+AXE_VERSION := 4.11.0
+AXE := var/node/node_modules/axe-core/axe.min.js
+$(AXE):
+	@mkdir -p var/node
+	@npm install --prefix var/node --no-save --no-package-lock --no-audit --no-fund \
+	  axe-core@$(AXE_VERSION) >/dev/null 2>&1 \
+	  || echo "axe-core could not be installed: browser journeys skip the accessibility checks"
+
 ## make demo: install, build an embedded SQLite demo database, run the task worker and the server.
 ## Each email is one line (recipients and subject); the demo logins come last, once it serves.
 demo: install
@@ -40,7 +50,7 @@ demo: install
 ## make test: the whole suite on SQLite (PostgreSQL-only tests are skipped here; .ci/run runs them).
 ## Browser journeys run in their own session: Playwright's sync API refuses to share a process
 ## with tests that leave an asyncio loop behind.
-test: dev
+test: dev $(AXE)
 	$(PY) -m pytest -m "not e2e"
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e
 
@@ -55,7 +65,7 @@ check: dev
 	  DJANGO_ALLOWED_HOSTS=bloc.example.org $(BLOC) check --deploy --fail-level WARNING
 
 ## make e2e: browser journeys in headless Chromium (needs /usr/bin/chromium)
-e2e: dev
+e2e: dev $(AXE)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest tests/e2e -m e2e
 
 ## make bench: performance benchmarks (see bench/README.md)
