@@ -32,7 +32,7 @@ def _chapter_doc(request: HttpRequest, chapter: Any) -> dict[str, Any]:
 
 @router.get(
     "/chapters",
-    response=schemas.ChaptersCollection,
+    response={200: schemas.ChaptersCollection, **schemas.ERRORS},
     by_alias=True,
     summary="Chapters",
     operation_id="chapters_list",
@@ -68,13 +68,13 @@ def _partner_doc(request: HttpRequest, partner: Partner) -> dict[str, Any]:
 
 @router.get(
     "/partners",
-    response=schemas.PartnersCollection,
+    response={200: schemas.PartnersCollection, **schemas.ERRORS},
     by_alias=True,
     summary="Partner organizations",
     operation_id="partners_list",
 )
 def partners_list(
-    request: HttpRequest, page: int = 1, per_page: int = hal.DEFAULT_PER_PAGE
+    request: HttpRequest, page: int = hal.PAGE, per_page: int = hal.PER_PAGE
 ) -> dict[str, Any]:
     """Organizers and admins see every partner; a liaison only their own organization."""
     qs = coalition.partners_visible_to(request.user).prefetch_related("tags").order_by("pk")
@@ -85,7 +85,7 @@ def partners_list(
 
 @router.get(
     "/partners/{partner_id}",
-    response=schemas.Partner,
+    response={200: schemas.Partner, **schemas.ERRORS},
     by_alias=True,
     summary="One partner organization",
     operation_id="partner_detail",
@@ -96,7 +96,7 @@ def partner_detail(request: HttpRequest, partner_id: int) -> dict[str, Any]:
 
 @router.get(
     "/partners/{partner_id}/shared",
-    response=list[schemas.SharedKind],
+    response={200: list[schemas.SharedKind], **schemas.ERRORS},
     by_alias=True,
     summary="What a data-sharing agreement lets this partner receive today",
     operation_id="partner_shared_kinds",
@@ -119,7 +119,7 @@ def partner_shared_kinds(request: HttpRequest, partner_id: int) -> list[dict[str
 
 @router.get(
     "/partners/{partner_id}/shared/{kind}",
-    response=schemas.SharedRows,
+    response={200: schemas.SharedRows, **schemas.ERRORS},
     by_alias=True,
     summary="The rows of one shared kind (audited)",
     operation_id="partner_shared_rows",
@@ -161,13 +161,13 @@ def _contract_doc(request: HttpRequest, contract: Any) -> dict[str, Any]:
 
 @router.get(
     "/contracts",
-    response=schemas.ContractsCollection,
+    response={200: schemas.ContractsCollection, **schemas.ERRORS},
     by_alias=True,
     summary="Union contracts and their notice deadlines",
     operation_id="contracts_list",
 )
 def contracts_list(
-    request: HttpRequest, page: int = 1, per_page: int = hal.DEFAULT_PER_PAGE
+    request: HttpRequest, page: int = hal.PAGE, per_page: int = hal.PER_PAGE
 ) -> dict[str, Any]:
     """Organizers and admins see every contract; a liaison their organization's and its
     locals'. Soonest expiry first."""
@@ -179,7 +179,7 @@ def contracts_list(
 
 @router.get(
     "/contracts/{contract_id}",
-    response=schemas.Contract,
+    response={200: schemas.Contract, **schemas.ERRORS},
     by_alias=True,
     summary="One contract",
     operation_id="contract_detail",
@@ -190,7 +190,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> dict[str, Any]:
 
 @router.get(
     "/slate/{cycle}",
-    response=list[schemas.SlateEntry],
+    response={200: list[schemas.SlateEntry], **schemas.ERRORS},
     summary="The public slate of an election cycle: endorsed candidacies",
     operation_id="slate",
 )
@@ -212,7 +212,7 @@ def slate(request: HttpRequest, cycle: int) -> list[dict[str, Any]]:
 
 @router.get(
     "/ballots/{ballot_id}/record",
-    response=dict[str, Any],
+    response={200: dict[str, Any], **schemas.ERRORS},
     summary="A ballot's published election record (what `bloc verify` reads)",
     operation_id="ballot_record",
 )

@@ -64,15 +64,15 @@ def _event_doc(request: HttpRequest, event: Event) -> dict[str, Any]:
 
 @router.get(
     "/events",
-    response=schemas.EventsCollection,
+    response={200: schemas.EventsCollection, **schemas.ERRORS},
     by_alias=True,
     summary="Events (OSDI)",
     operation_id="events_list",
 )
 def events_list(
     request: HttpRequest,
-    page: int = 1,
-    per_page: int = hal.DEFAULT_PER_PAGE,
+    page: int = hal.PAGE,
+    per_page: int = hal.PER_PAGE,
     filter: str = "",  # noqa: A002 (OSDI's name)
 ) -> dict[str, Any]:
     """Events the token's user manages: every event for national admins, their chapters'
@@ -93,7 +93,7 @@ def events_list(
 
 @router.get(
     "/events/{event_id}",
-    response=schemas.Event,
+    response={200: schemas.Event, **schemas.ERRORS},
     by_alias=True,
     summary="One event (OSDI)",
     operation_id="event_detail",
@@ -104,7 +104,7 @@ def event_detail(request: HttpRequest, event_id: int) -> dict[str, Any]:
 
 @router.get(
     "/events/{event_id}/attendances",
-    response=schemas.AttendancesCollection,
+    response={200: schemas.AttendancesCollection, **schemas.ERRORS},
     by_alias=True,
     summary="An event's attendances (OSDI; RSVPs)",
     operation_id="event_attendances",
@@ -112,8 +112,8 @@ def event_detail(request: HttpRequest, event_id: int) -> dict[str, Any]:
 def event_attendances(
     request: HttpRequest,
     event_id: int,
-    page: int = 1,
-    per_page: int = hal.DEFAULT_PER_PAGE,
+    page: int = hal.PAGE,
+    per_page: int = hal.PER_PAGE,
 ) -> dict[str, Any]:
     event = selectors.event_for_staff(request.user, event_id)
     rsvps = RSVP.objects.filter(event=event).select_related("person").order_by("created_at", "pk")

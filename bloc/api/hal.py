@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import get_current_timezone, is_naive, make_aware
+from ninja import Query
 from ninja.errors import HttpError
 
 CURIES = [
@@ -18,6 +19,9 @@ CURIES = [
 ]
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25
+MAX_PAGE = 1_000_000
+PAGE: int = Query(1, ge=1, le=MAX_PAGE, description="The page, from 1.")
+PER_PAGE: int = Query(DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE, description="Items per page.")
 
 _CLAUSE = re.compile(r"^\s*modified_date\s+(gt|ge|lt|le|eq)\s+'([^']{1,40})'\s*$", re.IGNORECASE)
 _LOOKUPS = {"gt": "gt", "ge": "gte", "lt": "lt", "le": "lte", "eq": "exact"}

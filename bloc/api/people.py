@@ -123,15 +123,15 @@ def person_by_uuid(actor: Any, key: str) -> Person:
 
 @router.get(
     "/people",
-    response=schemas.PeopleCollection,
+    response={200: schemas.PeopleCollection, **schemas.ERRORS},
     by_alias=True,
     summary="People (OSDI)",
     operation_id="people_list",
 )
 def people_list(
     request: HttpRequest,
-    page: int = 1,
-    per_page: int = hal.DEFAULT_PER_PAGE,
+    page: int = hal.PAGE,
+    per_page: int = hal.PER_PAGE,
     filter: str = "",  # noqa: A002 (OSDI's name)
 ) -> dict[str, Any]:
     """People the token's user may see (national admins: everyone; organizers: their
@@ -153,7 +153,7 @@ def people_list(
 
 @router.post(
     "/people/person_signup_helper",
-    response={200: schemas.Person, 201: schemas.Person, 202: schemas.Accepted},
+    response={200: schemas.Person, 201: schemas.Person, 202: schemas.Accepted, **schemas.ERRORS},
     by_alias=True,
     summary="Person signup helper (OSDI)",
     operation_id="person_signup",
@@ -185,7 +185,7 @@ def person_signup(request: HttpRequest, body: schemas.SignupIn) -> Any:
 
 @router.get(
     "/people/{person_id}",
-    response=schemas.Person,
+    response={200: schemas.Person, **schemas.ERRORS},
     by_alias=True,
     summary="One person (OSDI)",
     operation_id="person_detail",
@@ -199,7 +199,7 @@ def person_detail(request: HttpRequest, person_id: str) -> dict[str, Any]:
 
 @router.get(
     "/people/{person_id}/membership",
-    response=schemas.Membership,
+    response={200: schemas.Membership, **schemas.ERRORS},
     by_alias=True,
     summary="A person's membership and standing (beyond OSDI)",
     operation_id="person_membership",

@@ -136,6 +136,17 @@ class Problem(Out):
     detail: Any
 
 
+#: The errors every operation may answer (documented so clients and schemathesis expect them).
+ERRORS: dict[int, type[BaseModel]] = {
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    422: Problem,
+    429: Problem,
+}
+
+
 def collection(name: str, item: type[BaseModel]) -> type[BaseModel]:
     """A paged OSDI collection whose `_embedded` holds `osdi:<name>`."""
     embedded = create_model(  # type: ignore[call-overload]
