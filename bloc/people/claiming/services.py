@@ -153,10 +153,11 @@ def _account_for(person: Person) -> User:
         return user
     if not _eligible(person):
         raise LinkRefused("This sign-in link has expired or was already used.")
-    user = User.objects.filter(email__iexact=person.email).first()
-    if user is None:
-        user = User.objects.create_user(email=person.email)
-    elif Person.objects.filter(user=user).exists():
+    existing = User.objects.filter(email__iexact=person.email).first()
+    if existing is None:
+        return User.objects.create_user(email=person.email)
+    user = existing
+    if Person.objects.filter(user=user).exists():
         # The address's login is another person's: never linked over it.
         raise LinkRefused("This sign-in link has expired or was already used.")
     elif roles.has_staff_role(user) or user.is_staff or not user.is_active:

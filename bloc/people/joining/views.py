@@ -44,7 +44,8 @@ def join_thanks(request: HttpRequest, token: str) -> HttpResponse:
         data = services.read_thanks_token(token)
     except ValidationError:
         raise Http404("This page has expired.") from None
-    chapter = Chapter.objects.filter(pk=data.get("c")).first() if data.get("c") else None
+    chapter_id = data.get("c")
+    chapter = Chapter.objects.filter(pk=chapter_id).first() if isinstance(chapter_id, int) else None
     hardship = bool(data.get("h"))
     links = [] if hardship else services.pay_links(person_id=data["p"], dues_plan=data["d"])
     return render(

@@ -115,7 +115,7 @@ class ActBlueProcessor(Processor):
             if not item_id:
                 raise RefusedRequest("malformed contribution", status=400)
             ref = f"{order}:{item_id}"
-            common = {
+            common: dict[str, Any] = {
                 "processor": self.name,
                 "currency": "usd",
                 "person_ref": str(contribution.get("refcode") or "")[:64],

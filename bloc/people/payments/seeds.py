@@ -37,7 +37,11 @@ def seed_dues(size: int, rng: random.Random) -> dict[str, int]:
     for n, person_id in enumerate(members):
         customer, subscription = f"cus_demo{person_id}", f"sub_demo{person_id}"
         start = today - timedelta(days=rng.randint(20, 150))
-        common = {"processor": "stripe", "currency": "usd", "customer_ref": customer}
+        common: dict[str, Any] = {
+            "processor": "stripe",
+            "currency": "usd",
+            "customer_ref": customer,
+        }
         record_payment_event(
             PaymentEvent(
                 event_id=f"evt_demo_checkout_{person_id}",

@@ -32,11 +32,11 @@ HANDLED = (
     "customer.subscription.deleted",
     "charge.refunded",
 )
-LINK_SETTINGS = {
-    DuesPlan.MONTHLY: "BLOC_STRIPE_LINK_MONTHLY",
-    DuesPlan.ANNUAL: "BLOC_STRIPE_LINK_ANNUAL",
-    DuesPlan.INCOME_BASED: "BLOC_STRIPE_LINK_INCOME_BASED",
-    DuesPlan.LOW_INCOME: "BLOC_STRIPE_LINK_LOW_INCOME",
+LINK_SETTINGS: dict[str, str] = {
+    DuesPlan.MONTHLY.value: "BLOC_STRIPE_LINK_MONTHLY",
+    DuesPlan.ANNUAL.value: "BLOC_STRIPE_LINK_ANNUAL",
+    DuesPlan.INCOME_BASED.value: "BLOC_STRIPE_LINK_INCOME_BASED",
+    DuesPlan.LOW_INCOME.value: "BLOC_STRIPE_LINK_LOW_INCOME",
 }
 
 
