@@ -8,6 +8,8 @@ from pathlib import Path
 
 import environ
 
+from config.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A request id on every log line and in X-Request-ID; no personal data (bloc/core/logs.py).
+    "bloc.core.logs.RequestLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bloc.accounts.middleware.SessionTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -314,14 +318,13 @@ USE_I18N = True
 USE_TZ = True
 PHONENUMBER_DEFAULT_REGION = "US"
 
-# --- Logging: no personal data, ever ----------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("BLOC_LOG_LEVEL", default="INFO")},
-}
+# --- Logging: no personal data, ever (config/logs.py, bloc/core/logs.py) ---------------------
+# One JSON object a line with the request's id (structlog); "console" reads better by eye.
+BLOC_LOG_FORMAT = env.str("BLOC_LOG_FORMAT", default="console" if DEBUG else "json")
+LOGGING = logging_config(level=env.str("BLOC_LOG_LEVEL", default="INFO"), fmt=BLOC_LOG_FORMAT)
+# django-structlog's request lines: never the client's address; the user as a number.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
 
 # --- Health (/health/, bloc/core/health.py) ---------------------------------------------------
 # A task due this many seconds ago and still waiting in the database queue fails the check; so
