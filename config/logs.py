@@ -17,12 +17,17 @@ _PATH_TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_-]{20,}(?=/|\s|$|\?|\")")
 _KEEP = {"request_id", "correlation_id", "timestamp"}
 
 
+def scrub_text(text: str) -> str:
+    """Anything shaped like an email address, and long tokens in paths, masked."""
+    return _PATH_TOKEN.sub("[token]", _EMAIL.sub("[email]", text))
+
+
 def scrub(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
-    """Mask anything shaped like an email address, and tokens in paths, in every line's text,
-    tracebacks included (a database error can quote the value that broke a constraint)."""
+    """Mask emails and tokens in paths in every line's text, tracebacks included (a database
+    error can quote the value that broke a constraint)."""
     for key, value in event.items():
         if isinstance(value, str) and key not in _KEEP:
-            event[key] = _PATH_TOKEN.sub("[token]", _EMAIL.sub("[email]", value))
+            event[key] = scrub_text(value)
     return event
 
 

@@ -326,6 +326,14 @@ LOGGING = logging_config(level=env.str("BLOC_LOG_LEVEL", default="INFO"), fmt=BL
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
 DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
 
+# --- Error tracking (optional): Sentry or a self-hosted GlitchTip (config/error_tracking.py) --
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+if SENTRY_DSN:
+    from config.error_tracking import init_error_tracking
+
+    init_error_tracking(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)
+
 # --- Health (/health/, bloc/core/health.py) ---------------------------------------------------
 # A task due this many seconds ago and still waiting in the database queue fails the check; so
 # does an outbox row still claimed this many seconds after its lease expired.
