@@ -143,7 +143,7 @@ else:
 # so a big send never delays sign-in codes and confirmations. Empty: they share "default".
 BLOC_COMMS_QUEUE = env.str("BLOC_COMMS_QUEUE", default="")
 if BLOC_COMMS_QUEUE and "QUEUES" in TASKS["default"]:
-    TASKS["default"]["QUEUES"].append(BLOC_COMMS_QUEUE)
+    TASKS["default"]["QUEUES"] = [*TASKS["default"]["QUEUES"], BLOC_COMMS_QUEUE]
     if TASK_BACKEND == "redis":
         RQ_QUEUES[BLOC_COMMS_QUEUE] = {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}
 # Stopping and losing workers (docs/decisions/0801-delivery-semantics.md, addendum): what a
