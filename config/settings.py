@@ -334,6 +334,10 @@ if SENTRY_DSN:
 
     init_error_tracking(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)
 
+# --- Metrics (/metrics, bloc/core/metrics.py) --------------------------------------------------
+# Set: Prometheus sends "Authorization: Bearer <token>" from anywhere. Empty: only this machine.
+BLOC_METRICS_TOKEN = env.str("BLOC_METRICS_TOKEN", default="")
+
 # --- Health (/health/, bloc/core/health.py) ---------------------------------------------------
 # A task due this many seconds ago and still waiting in the database queue fails the check; so
 # does an outbox row still claimed this many seconds after its lease expired.

@@ -10,10 +10,12 @@ class CommsConfig(AppConfig):
 
     def ready(self) -> None:
         from bloc.comms import permissions, seeds, signals, tasks  # noqa: F401
-        from bloc.comms.health import OutboxLeases
+        from bloc.comms.health import GAUGES, OutboxLeases
         from bloc.core.navigation import MenuEntry, register_menu
-        from bloc.core.registry import health_checks
+        from bloc.core.registry import gauges, health_checks
 
         health_checks.register("comms.outbox-leases", OutboxLeases)
+        for name, gauge in GAUGES.items():
+            gauges.register(name, gauge)
 
         register_menu(MenuEntry("Comms", "comms:home", permissions.can_use_comms, order=60))

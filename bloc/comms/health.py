@@ -1,4 +1,5 @@
-"""What `/health/` asks comms: outbox rows a worker claimed and never finished.
+"""What `/health/` asks comms (outbox rows a worker claimed and never finished), and the
+outbox's gauges for `/metrics`.
 
 A worker that dies leaves its rows SENDING until the lease expires; `comms.deliver-due` then
 takes them back (`delivery.recover_expired_leases`). A row still claimed
@@ -15,6 +16,7 @@ from health_check.exceptions import ServiceUnavailable
 
 from bloc.comms.models import OutboxMessage
 from bloc.core.health import DatabaseCheck
+from bloc.core.registry import Gauge
 
 
 @dataclasses.dataclass
@@ -28,3 +30,31 @@ class OutboxLeases(DatabaseCheck):
         ).count()
         if stuck:
             raise ServiceUnavailable(f"{stuck} outbox rows stuck past their lease")
+
+
+def _pending() -> int:
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).count()
+
+
+def _oldest_due_seconds() -> float | None:
+    now = timezone.now()
+    due = (
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    return None if due is None else (now - due).total_seconds()
+
+
+def _sending() -> int:
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.SENDING).count()
+
+
+GAUGES = {
+    "bloc_outbox_pending": Gauge("Outbox messages waiting to be sent (the backlog).", _pending),
+    "bloc_outbox_sending": Gauge("Outbox messages claimed by a worker right now.", _sending),
+    "bloc_outbox_oldest_due_seconds": Gauge(
+        "Seconds the longest-waiting due outbox message has waited.", _oldest_due_seconds
+    ),
+}

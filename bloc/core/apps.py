@@ -7,5 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # Widgets and periodic jobs; the task workers' graceful stop and heartbeat (signals).
-        from bloc.core import dashboard, task_outbox, tasks, workers  # noqa: F401
+        # Widgets and periodic jobs; the task workers' graceful stop and heartbeat (signals);
+        # the task queue's gauges (/metrics).
+        from bloc.core import dashboard, metrics, task_outbox, tasks, workers  # noqa: F401

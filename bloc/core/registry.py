@@ -94,6 +94,15 @@ class SharedDataSource:
     rows: Callable[..., Any]
 
 
+@dataclass(frozen=True)
+class Gauge:
+    """A number `/metrics` reads from the database at each scrape (`bloc.core.metrics`):
+    `read()` returns it, or None when there is nothing to measure. Never personal data."""
+
+    documentation: str
+    read: Callable[[], float | None]
+
+
 dashboard_widgets: Registry[DashboardWidget] = Registry("dashboard widget")
 audiences: Registry[Audience] = Registry("audience")
 exports: Registry[Export] = Registry("export")
@@ -102,6 +111,8 @@ periodic_jobs: Registry[PeriodicJob] = Registry("periodic job")
 shared_data: Registry[SharedDataSource] = Registry("shared data source")
 #: Checks `/health/` runs beside core's own (django-health-check classes; `bloc.core.health`).
 health_checks: Registry[type["HealthCheck"]] = Registry("health check")
+#: Prometheus gauges served at `/metrics`, by metric name (`bloc_…`).
+gauges: Registry[Gauge] = Registry("gauge")
 
 #: Apps that freeze a person's identity (democracy: a person on a live voter roll) register a
 #: check here: `check(person_ids, actor)` returns why those people's identity cannot change now

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bloc.core import views
+from bloc.core import metrics, views
 
 app_name = "core"
 urlpatterns = [
@@ -8,5 +8,6 @@ urlpatterns = [
     # sends signed-in staff here.
     path("dashboard/", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("brand.css", views.brand_css, name="brand-css"),
 ]

@@ -12,8 +12,12 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from bloc.core.navigation import MenuEntry, register_menu
-        from bloc.core.registry import PeriodicJob, periodic_jobs
+        from bloc.core.registry import PeriodicJob, gauges, periodic_jobs
         from bloc.events import dashboard, permissions, seeds, shared, tasks  # noqa: F401
+        from bloc.events.health import GAUGES
+
+        for name, gauge in GAUGES.items():
+            gauges.register(name, gauge)
 
         # Everyone finds events; staff also review submissions.
         register_menu(MenuEntry("Events", "events:event-search", lambda user: True, order=50))

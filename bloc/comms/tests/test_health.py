@@ -51,3 +51,31 @@ def test_outbox_rows_stuck_past_their_lease_fail_health(
     for person in people:
         assert person.email not in text
     assert "dead-worker" not in text
+
+
+@pytest.mark.django_db
+def test_the_outbox_backlog_is_a_gauge(
+    client, settings, mem_backends, personas, entity, everyone, monkeypatch, submit
+):
+    settings.BLOC_METRICS_TOKEN = ""
+    fictional_people(3)
+    monkeypatch.setattr("bloc.comms.tasks.start_delivery", lambda **kw: None)
+    broadcast = services.create_broadcast(
+        actor=personas.admin,
+        title="Spring drive",
+        channel="email",
+        audience=everyone,
+        legal_entity=entity,
+        chapter_id=personas.chapter_a.pk,
+        subject="The drive starts Saturday",
+        body="Hi {{ first_name|friend }}.",
+    )
+    submit(actor=personas.admin, broadcast=broadcast)
+    rows = broadcast.outbox.filter(status="pending").count()
+    assert rows
+    text = client.get(reverse("core:metrics"), REMOTE_ADDR="127.0.0.1").content.decode()
+    assert f"bloc_outbox_pending {float(rows)}" in text
+    delivery.claim(worker="w", limit=1)
+    text = client.get(reverse("core:metrics"), REMOTE_ADDR="127.0.0.1").content.decode()
+    assert f"bloc_outbox_pending {float(rows - 1)}" in text
+    assert "bloc_outbox_sending 1.0" in text
