@@ -15,6 +15,7 @@ urlpatterns = [
     path("program/", include("bloc.program.urls")),
     path("electoral/", include("bloc.electoral.urls")),
     path("events/", include("bloc.events.urls")),
+    path("contact/", include("bloc.contact.urls")),
     # The REST API (/api/v1/, its OpenAPI schema and docs) and the API tokens page.
     path("api/", include("bloc.api.urls")),
     path("admin/", admin.site.urls),

@@ -82,6 +82,13 @@ def door_contact(actor: Any, pk: Any) -> Contact:
     return contact
 
 
+def reached(campaign: Campaign) -> QuerySet[Contact]:
+    """Contacts attempted or reached (what the export lists)."""
+    return Contact.objects.filter(campaign=campaign).exclude(
+        status__in=[Status.NEW, Status.ASSIGNED]
+    )
+
+
 def batch_contacts(actor: Any, campaign: Campaign) -> QuerySet[Contact]:
     """The actor's contacts waiting for their initial text."""
     return Contact.objects.filter(

@@ -697,7 +697,11 @@ def _deliver(contact: Contact, *, key: str, body: str, actor: Any) -> Message:
 
 
 def _lock_for_send(actor: Any, contact: Contact) -> Contact:
-    locked = Contact.objects.select_for_update().select_related("campaign").get(pk=contact.pk)
+    locked = (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .get(pk=contact.pk)
+    )
     _may_handle(actor, locked)
     if locked.person_id:  # the lock comms takes for unsubscribes and STOP
         Person.objects.select_for_update().filter(pk=locked.person_id).first()
@@ -790,6 +794,9 @@ def receive_reply(*, from_number: str, body: str, message_id: str) -> Message | 
     try:
         phone = normalize_phone(from_number)
     except ValidationError:
+        # The provider sends E.164; a number the parser does not know is still that sender.
+        phone = from_number.strip()[:20]
+    if not phone:
         return None
     key = f"in-{message_id[:60]}"
     with transaction.atomic():
@@ -888,7 +895,11 @@ def record_attempt(
     disposition = Attempt.Disposition(disposition)
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Contact.objects.select_for_update().select_related("campaign").get(pk=contact.pk)
+        locked = (
+            Contact.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .get(pk=contact.pk)
+        )
         campaign = locked.campaign
         if campaign.channel == Campaign.Channel.DOOR:
             _require(permissions.can_volunteer(actor, campaign))
@@ -958,7 +969,11 @@ def record_answer(
     on the person the first time an answer gives it."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Contact.objects.select_for_update().select_related("campaign").get(pk=contact.pk)
+        locked = (
+            Contact.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .get(pk=contact.pk)
+        )
         campaign = locked.campaign
         if campaign.channel == Campaign.Channel.DOOR:
             _require(permissions.can_volunteer(actor, campaign))

@@ -2,6 +2,7 @@
 visible) and can answer a number with a scripted outcome."""
 
 import threading
+import time
 from typing import ClassVar
 
 from bloc.comms.backends.base import Outcome, OutgoingMessage, Result, SmsSender
@@ -9,6 +10,8 @@ from bloc.comms.backends.base import Outcome, OutgoingMessage, Result, SmsSender
 
 class RecordingSms(SmsSender):
     sent: ClassVar[list[OutgoingMessage]] = []
+    #: (number, time.monotonic()) of every hand-off
+    handed: ClassVar[list[tuple[str, float]]] = []
     scripted: ClassVar[dict[str, Outcome]] = {}
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
@@ -19,6 +22,7 @@ class RecordingSms(SmsSender):
                 outcome = self.scripted.get(message.to, Outcome.ACCEPTED)
                 if outcome is Outcome.ACCEPTED:
                     self.sent.append(message)
+                    self.handed.append((message.to, time.monotonic()))
                 results.append(Result(message.key, outcome, provider_id=f"SM{len(self.sent)}"))
         return results
 
@@ -26,6 +30,7 @@ class RecordingSms(SmsSender):
     def reset(cls) -> None:
         with cls._lock:
             cls.sent.clear()
+            cls.handed.clear()
             cls.scripted.clear()
 
     @classmethod
