@@ -11,7 +11,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from bloc.core.navigation import MenuEntry, register_menu
         from bloc.core.registry import Export, exports
-        from bloc.people import audiences, dashboard, permissions, seeds  # noqa: F401
+        from bloc.people import audiences, dashboard, permissions, seeds, tasks  # noqa: F401
 
         register_menu(MenuEntry("My record", "people:me", lambda user: True, order=10))
         register_menu(

@@ -102,3 +102,8 @@ def transfer_decided(*, actor: Any, transfer: TransferRequest, approved: bool) -
 
 def import_started(*, actor: Any, job: ImportJob) -> None:
     record("people.import_started", actor=actor, target=job, dry_run=job.is_dry_run)
+
+
+def import_stale(*, job: ImportJob, action: str) -> None:
+    """An import's worker died: the job was started again, or failed."""
+    record(f"people.import_{action}", actor=None, target=job, attempts=job.attempts, stale=True)

@@ -368,6 +368,10 @@ class ImportJob(models.Model):
     rows_checked = models.PositiveIntegerField(default=0)
     report: models.JSONField[Any] = models.JSONField(null=True, blank=True)
     message = models.TextField(blank=True)
+    # Written every few seconds while a worker runs the job: a RUNNING job whose heartbeat is
+    # older than BLOC_STALE_JOB_SECONDS was left by a dead worker (people.tasks).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

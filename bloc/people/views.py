@@ -279,7 +279,14 @@ def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def import_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_import(request.user):
         raise Http404("Not found.")
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    retry = None
+    if request.GET.get("retry"):  # "Try again" on a failed import: its settings, a new upload
+        retry = selectors.import_job_for(request.user, request.GET["retry"])
+    initial = {}
+    if retry is not None:
+        mapping = "\n".join(f"{column}={field}" for column, field in (retry.mapping or {}).items())
+        initial = {"source": retry.source, "dry_run": retry.is_dry_run, "mapping": mapping}
+    form = forms.ImportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         job = services.start_import(
             actor=request.user,
@@ -292,7 +299,7 @@ def import_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/import_create.html",
-        {"form": form, "jobs": selectors.recent_import_jobs(request.user)},
+        {"form": form, "jobs": selectors.recent_import_jobs(request.user), "retry": retry},
     )
 
 
