@@ -53,9 +53,14 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> in
     now = timezone.now()
     defaults: dict[str, Any] = {}
     converters: dict[str, Any] = {}
+    # A default that is a function (uuid4) gives each row its own value, as save() would.
+    per_row: dict[str, Any] = {}
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             defaults[field.attname] = now
+        elif field.has_default() and callable(field.default):
+            per_row[field.attname] = field
+            defaults[field.attname] = None
         elif field.has_default():
             defaults[field.attname] = field.get_default()
         elif field.null:
@@ -72,6 +77,10 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> in
     for row in rows:
         values: list[Any] = []
         for name in names:
+            if name in per_row and name not in row:
+                value = per_row[name].get_db_prep_save(per_row[name].get_default(), connection)
+                values.append(value)
+                continue
             value = row.get(name, defaults[name])
             if name in converters and value is not None:
                 key = (name, value)

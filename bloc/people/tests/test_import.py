@@ -58,6 +58,18 @@ def test_a_dry_run_writes_nothing(personas):
     assert Person.objects.count() == before
 
 
+def test_imported_people_each_get_their_own_public_identifier(personas):
+    """The bulk writer gave every row the same default uuid (unique: the import failed)."""
+    before = set(Person.objects.values_list("uuid", flat=True))
+    import_people(
+        csv_bytes("Ana,Rivera,ana@x.test,,10001,,,,", "Bo,Lind,bo@x.test,,10001,,,,"),
+        actor=None,
+        mapping=IMPORT_HEADER_MAP,
+    )
+    new = set(Person.objects.values_list("uuid", flat=True)) - before
+    assert len(new) == 2 and None not in new
+
+
 def test_a_broken_encoding_is_refused_with_a_clear_message_and_nothing_written(personas):
     before = Person.objects.count()
     data = csv_bytes("Ana,Rivera,ana@x.test,,10001,,,,") + "Zoë,Ramírez,z@x.test,,,,,,\n".encode(
