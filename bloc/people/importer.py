@@ -317,6 +317,10 @@ def import_people(
         if record.error:
             report.rows += record.last - first + 1
             report.errors.append(RowError(first, "", f"Not valid CSV ({record.error})."))
+            report.errors += [
+                RowError(line, "", f"Part of row {first}, which is not valid CSV. Not imported.")
+                for line in range(first + 1, record.last + 1)
+            ]
             continue
         if record.spans_lines:
             # A quoted cell holding line breaks: in a file of one-line cells, a quote that was

@@ -182,8 +182,10 @@ def _fec_record(
     """``(row, cells by column, outcome, reason)`` for each file line of one CSV record."""
     cells = record.cells
     row = {name: cell.strip() for name, cell in zip(names, cells, strict=False) if name}
-    if record.error:
-        return [(record.first, {}, "skipped", f"not valid CSV ({record.error})")]
+    if record.error:  # and every further line the unreadable record ran over
+        first, last = record.first, record.last
+        after = [(n, {}, "skipped", f"part of row {first}") for n in range(first + 1, last + 1)]
+        return [(first, {}, "skipped", f"not valid CSV ({record.error})"), *after]
     if record.spans_lines:  # a quote left open: every line it ran over is a row of the report
         first, last = record.first, record.last
         inside = [
