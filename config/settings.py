@@ -376,6 +376,8 @@ BLOC_ACTBLUE_WEBHOOK_USER = env.str("BLOC_ACTBLUE_WEBHOOK_USER", default="")
 BLOC_ACTBLUE_WEBHOOK_PASSWORD = env.str("BLOC_ACTBLUE_WEBHOOK_PASSWORD", default="")
 BLOC_ACTBLUE_FORM_URL = env.str("BLOC_ACTBLUE_FORM_URL", default="")
 BLOC_ACTBLUE_ONE_TIME_MONTHS = env.int("BLOC_ACTBLUE_ONE_TIME_MONTHS", default=12)
+# A third processor: name=dotted.path.to.Processor pairs (bloc/people/payments/base.py).
+BLOC_PAYMENT_PROCESSORS = env.dict("BLOC_PAYMENT_PROCESSORS", default={})
 
 # --- The organization: every page's header, the public home (bloc/core/organization.py) -------
 BLOC_ORG_NAME = env.str("BLOC_ORG_NAME", default="Bloc")
