@@ -55,11 +55,11 @@ INSTALLED_APPS = [
     "bloc.program",
     "bloc.electoral",
     "bloc.events",
+    "bloc.contact",
     "bloc.home",
     # The REST API (django-ninja; its Swagger UI files come from the "ninja" app's static files).
     "ninja",
     "bloc.api",
-    "bloc.contact",
 ]
 
 MIDDLEWARE = [
@@ -379,23 +379,6 @@ BLOC_ACTBLUE_ONE_TIME_MONTHS = env.int("BLOC_ACTBLUE_ONE_TIME_MONTHS", default=1
 # A third processor: name=dotted.path.to.Processor pairs (bloc/people/payments/base.py).
 BLOC_PAYMENT_PROCESSORS = env.dict("BLOC_PAYMENT_PROCESSORS", default={})
 
-# --- The organization: every page's header, the public home (bloc/core/organization.py) -------
-BLOC_ORG_NAME = env.str("BLOC_ORG_NAME", default="Bloc")
-BLOC_ORG_ABOUT = env.str(
-    "BLOC_ORG_ABOUT",
-    default="We are a national membership organization of working people, organized in local "
-    "chapters. Members decide what we fight for, who we endorse and how we spend our dues.",
-)
-# A path under the static files, or an https address (its origin is allowed for images).
-BLOC_ORG_LOGO = env.str("BLOC_ORG_LOGO", default="img/logo.svg")
-# The accent colour, #rrggbb; darkened where needed so links and buttons stay readable.
-BLOC_ORG_COLOR = env.str("BLOC_ORG_COLOR", default="#b3122e")
-if BLOC_ORG_LOGO.startswith(("https://", "http://")):
-    from urllib.parse import urlsplit as _urlsplit
-
-    _logo = _urlsplit(BLOC_ORG_LOGO)
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_logo.scheme}://{_logo.netloc}")
-
 # --- Bloc policy defaults (organizations change these by configuration) ---------------------
 BLOC_DEFAULT_GRACE_DAYS = env.int("BLOC_DEFAULT_GRACE_DAYS", default=30)
 IMPORT_MAX_BYTES = env.int("BLOC_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
@@ -409,14 +392,14 @@ BLOC_EVENTS_FOLLOW_UP_DAYS = env.int("BLOC_EVENTS_FOLLOW_UP_DAYS", default=7)
 BLOC_RATE_PUBLIC_RSVP = env.str("BLOC_RATE_PUBLIC_RSVP", default="60/m")
 BLOC_RATE_EVENT_SUBMISSION = env.str("BLOC_RATE_EVENT_SUBMISSION", default="10/h")
 BLOC_RATE_PLEDGE_SIGN = env.str("BLOC_RATE_PLEDGE_SIGN", default="60/m")
-# Messages from a chapter page's contact form, per client address.
-BLOC_RATE_CHAPTER_CONTACT = env.str("BLOC_RATE_CHAPTER_CONTACT", default="5/h")
-BLOC_RATE_JOIN = env.str("BLOC_RATE_JOIN", default="20/h")
 # Requests per API token (docs/api.md): over it the API answers 429 with Retry-After.
 BLOC_API_RATE = env.str("BLOC_API_RATE", default="600/m")
 # Outbound webhooks: tries per event before giving up; plain http:// receivers (default: debug).
 BLOC_WEBHOOK_MAX_ATTEMPTS = env.int("BLOC_WEBHOOK_MAX_ATTEMPTS", default=10)
 BLOC_WEBHOOKS_ALLOW_HTTP = env.bool("BLOC_WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+BLOC_RATE_JOIN = env.str("BLOC_RATE_JOIN", default="20/h")
+# Messages from a chapter page's contact form, per client address.
+BLOC_RATE_CHAPTER_CONTACT = env.str("BLOC_RATE_CHAPTER_CONTACT", default="5/h")
 # Wrong personal voting codes on the vote-by-code page (docs/voting-security.md): after this many
 # from one client address, it waits for the window (429); after this many against one ballot,
 # further wrong codes on it get 429 and each address may try only a few more. Right codes never
