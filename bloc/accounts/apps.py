@@ -16,6 +16,9 @@ class AccountsConfig(AppConfig):
         register_menu(
             MenuEntry("Roles", "accounts:role-list", permissions.can_manage_roles, order=800)
         )
+        register_menu(
+            MenuEntry("Audit log", "accounts:audit-log", permissions.can_read_audit_log, order=810)
+        )
 
 
 class AdminConfig(admin_apps.AdminConfig):

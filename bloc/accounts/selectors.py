@@ -43,3 +43,17 @@ def has_staff_role(user: Any) -> bool:
 
 def role_assignments(user: Any) -> list[RoleAssignment]:
     return list(RoleAssignment.objects.active().filter(user=user))
+
+
+def audit_events_visible_to(user: Any) -> Any:
+    """The audit log a reader may see: all of it for national admins, the events of their own
+    chapters for organizers, nothing for anyone else."""
+    from bloc.core.models import AuditEvent
+
+    events = AuditEvent.objects.all()
+    if is_national_admin(user):
+        return events
+    chapter_ids = organized_chapter_ids(user)
+    if chapter_ids:
+        return events.filter(chapter_id__in=chapter_ids)
+    return events.none()

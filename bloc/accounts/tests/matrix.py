@@ -16,4 +16,15 @@ ROWS = [
         method="post",
         note="admin revokes the liaison's role; everyone after finds nothing",
     ),
+    Row(
+        "accounts:audit-log",
+        lambda p: reverse("accounts:audit-log"),
+        expect(admin=200, organizer_a=200, organizer_b=200),
+    ),
+    Row(
+        "accounts:audit-log",
+        lambda p: reverse("accounts:audit-log") + "?action=people.person_viewed",
+        expect(admin=200, organizer_a=200, organizer_b=200),
+        note="filtered",
+    ),
 ]
