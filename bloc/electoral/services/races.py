@@ -176,19 +176,25 @@ def import_fec_candidates(*, actor: Any, file_name: str, text: str, cycle: int) 
     return result
 
 
+#: a line of the FEC report: (row, cells by column, outcome, reason)
+_FecLine = tuple[int, dict[str, str], str, str]
+
+
 def _fec_record(
     record: csvrows.Record, names: list[str], races: dict[tuple[str, str], Race]
-) -> list[tuple[int, dict[str, str], str, str]]:
+) -> list[_FecLine]:
     """``(row, cells by column, outcome, reason)`` for each file line of one CSV record."""
     cells = record.cells
     row = {name: cell.strip() for name, cell in zip(names, cells, strict=False) if name}
     if record.error:  # and every further line the unreadable record ran over
         first, last = record.first, record.last
-        after = [(n, {}, "skipped", f"part of row {first}") for n in range(first + 1, last + 1)]
+        after: list[_FecLine] = [
+            (n, {}, "skipped", f"part of row {first}") for n in range(first + 1, last + 1)
+        ]
         return [(first, {}, "skipped", f"not valid CSV ({record.error})"), *after]
     if record.spans_lines:  # a quote left open: every line it ran over is a row of the report
         first, last = record.first, record.last
-        inside = [
+        inside: list[_FecLine] = [
             (n, {}, "skipped", f"inside the quoted cell that starts on row {first}")
             for n in range(first + 1, last + 1)
         ]
