@@ -1,9 +1,9 @@
 """Bloc's tally engine: exact, documented counting rules, vectorised with numpy.
 
-Pure library: numpy and the standard library (openpyxl to read .xlsx), never Django. Ballots are a compact matrix
-of distinct rankings with counts (:class:`Profile`); each method returns a :class:`Result`
-with every stage, serialisable to JSON (``result.to_json()``) and a round table
-(:func:`round_table`); IRV and STV counts record each ballot's path on request
+Pure library: numpy and the standard library (openpyxl to read .xlsx), never Django. Ballots
+are a compact matrix of distinct rankings with counts (:class:`Profile`); each method returns
+a :class:`Result` with every stage, serialisable to JSON (``result.to_json()``) and a round
+table (:func:`round_table`); IRV and STV counts record each ballot's path on request
 (``paths=True``: ``result.paths``, ``result.path(ranking)``). The written rules are in
 ``docs/tally-rules.md``.
 """
