@@ -18,7 +18,7 @@ from django_ratelimit.core import get_usage
 from bloc.accounts import selectors as roles
 from bloc.core.csvsafe import safe_cell
 from bloc.core.memo import ProcessMemo
-from bloc.democracy import clock, forms, permissions, selectors, services
+from bloc.democracy import charts, clock, forms, permissions, selectors, services
 from bloc.democracy.models import Ballot
 from bloc.people import selectors as people_selectors
 from bloc.people.models import Chapter
@@ -105,7 +105,7 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "on_roll": entry is not None,
             "voted": voted,
             "form": forms.CastForm(ballot=ballot) if can_cast else None,
-            "turnout": selectors.turnout(ballot) if ballot.roll_size is not None else None,
+            **_turnout(ballot),
             "can_manage": permissions.can_manage_ballot_in(request.user, ballot.chapter_id),
         },
     )
@@ -185,7 +185,7 @@ def ballot_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "options": list(ballot.options.all()),
             "problems": services.preflight(ballot),
             "shares_form": forms.SharesForm(),
-            "turnout": selectors.turnout(ballot) if ballot.roll_size is not None else None,
+            **_turnout(ballot),
             "fingerprint_ok": (
                 selectors.roll_fingerprint(ballot) == ballot.roll_fingerprint
                 if ballot.roll_fingerprint
@@ -252,15 +252,24 @@ def ballot_tally(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("democracy:ballot-results", ballot.pk)
 
 
+def _turnout(ballot: Ballot) -> dict[str, Any]:
+    """Turnout and its chart, once the roll is frozen."""
+    if ballot.roll_size is None:
+        return {"turnout": None}
+    turnout = selectors.turnout(ballot)
+    return {"turnout": turnout, "turnout_chart": charts.turnout_chart(turnout)}
+
+
 @login_required
 def ballot_turnout(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = selectors.ballot_for(request.user, pk)
     if ballot.roll_size is None:
         raise Http404("No roll yet.")
+    turnout = selectors.turnout(ballot)
     return render(
         request,
         "democracy/_turnout.html",
-        {"ballot": ballot, "turnout": selectors.turnout(ballot)},
+        {"ballot": ballot, "turnout": turnout, "turnout_chart": charts.turnout_chart(turnout)},
     )
 
 
@@ -268,35 +277,21 @@ def ballot_results(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = selectors.published_ballot_for(request.user, pk)
     result = ballot.result
     data = result.data
-    rounds = []
-    if ballot.method != Ballot.Method.YES_NO:
-        candidates = data.get("candidates", [])
-        last: dict[int, dict[str, Any]] = {}
-        for stage in data.get("stages", []):
-            last[stage["round"]] = stage
-        columns = [last[k] for k in sorted(last)]
-        rounds = [
-            {"name": name, "votes": [c["votes"].get(name, "") for c in columns]}
-            for name in candidates
-        ]
-        rounds.append(
-            {"name": "Non-transferable", "votes": [c.get("exhausted", "") for c in columns]}
-        )
-        round_numbers = [c["round"] for c in columns]
+    turnout = selectors.turnout(ballot)
+    context: dict[str, Any] = {
+        "ballot": ballot,
+        "result": result,
+        "data": data,
+        "turnout": turnout,
+        "turnout_chart": charts.turnout_chart(turnout),
+    }
+    if ballot.method == Ballot.Method.YES_NO:
+        context["result_chart"] = charts.yes_no_chart(data)
     else:
-        round_numbers = []
-    return render(
-        request,
-        "democracy/ballot_results.html",
-        {
-            "ballot": ballot,
-            "result": result,
-            "data": data,
-            "rounds": rounds,
-            "round_numbers": round_numbers,
-            "turnout": selectors.turnout(ballot),
-        },
-    )
+        counted = charts.rounds(data)
+        context["rounds"] = counted
+        context["result_chart"] = charts.rounds_chart(data, counted)
+    return render(request, "democracy/ballot_results.html", context)
 
 
 def ballot_record(request: HttpRequest, pk: int) -> HttpResponse:
