@@ -77,7 +77,7 @@ def test_the_loop_goes_on_when_a_round_fails(monkeypatch, caplog):
         return []
 
     monkeypatch.setattr(run_periodic, "run_due_jobs", run_due_jobs)
-    monkeypatch.setattr(run_periodic.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(run_periodic.workers, "sleep", lambda seconds: False)
     with caplog.at_level(logging.ERROR), pytest.raises(SystemExit):
         call_command("run_periodic", "--loop", "--interval", "1")
     assert rounds == ["round"] * 3

@@ -130,3 +130,26 @@ def test_a_task_worker_beats_when_it_starts_a_task():
             workers._worker_beat[1].stop()
             workers._worker_beat = None
     assert DBTaskResult.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.django_db
+def test_run_periodic_in_a_loop_stops_between_jobs_on_sigterm(stop_handler, monkeypatch):
+    from django.core.management import call_command
+
+    from bloc.core.registry import PeriodicJob, periodic_jobs
+
+    ran = []
+
+    def first() -> None:
+        ran.append("first")
+        os.kill(os.getpid(), signal.SIGTERM)  # `docker stop` while a job runs
+
+    jobs = {
+        "a.first": PeriodicJob(run=first, every=timedelta(minutes=1)),
+        "b.second": PeriodicJob(run=lambda: ran.append("second"), every=timedelta(minutes=1)),
+    }
+    monkeypatch.setattr(periodic_jobs, "_items", jobs)
+
+    call_command("run_periodic", "--loop", "--interval", "3600")  # returns: it was asked to stop
+
+    assert ran == ["first"]  # the job in hand finished; no other started, no hour's sleep

@@ -1,13 +1,13 @@
 """Run the periodic jobs that are due. Call it from cron or systemd every minute, or `--loop`."""
 
 import logging
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from bloc.core import workers
 from bloc.core.models import PeriodicJobRun
 from bloc.core.registry import periodic_jobs
 
@@ -21,6 +21,8 @@ def run_due_jobs(now: Any = None, *, only: str | None = None) -> list[str]:
     for name, job in periodic_jobs:
         if only and name != only:
             continue
+        if workers.stop_requested():
+            break
         with transaction.atomic():
             run, _ = PeriodicJobRun.objects.select_for_update().get_or_create(name=name)
             if run.last_started_at and run.last_started_at + job.every > now and not only:
@@ -52,7 +54,10 @@ class Command(BaseCommand):
         parser.add_argument("--job", help="Run this one job now, whether due or not.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        while True:
+        # SIGTERM: the job in hand finishes (the outbox after its message in flight), no other
+        # starts, and the loop ends (bloc.core.workers).
+        workers.install_stop_handler()
+        while not workers.stop_requested():
             try:
                 for name in run_due_jobs(only=options["job"]):
                     self.stdout.write(f"ran {name}")
@@ -64,6 +69,5 @@ class Command(BaseCommand):
                     "periodic jobs could not run; next try in %ss", options["interval"]
                 )
                 close_old_connections()
-            if not options["loop"]:
+            if not options["loop"] or workers.sleep(options["interval"]):
                 return
-            time.sleep(options["interval"])
