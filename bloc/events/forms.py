@@ -13,6 +13,8 @@ from bloc.events import selectors
 from bloc.events.models import DayOfAction, Event, EventType, FollowUp
 from bloc.events.services.check_in import normalize_check_in_code
 
+#: The radius searched when none is chosen; the form shows it (never the first choice instead).
+DEFAULT_RADIUS = 25
 RADII = [(5, "5 miles"), (10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 COMMON_ZONES = [
     "America/New_York",
@@ -38,13 +40,26 @@ def on_the_calendar(value: date) -> None:
 
 class SearchForm(forms.Form):
     zip = forms.CharField(label="ZIP code", max_length=10, required=False)
-    radius = forms.TypedChoiceField(choices=RADII, coerce=int, initial=25, required=False)
+    radius = forms.TypedChoiceField(
+        choices=RADII, coerce=int, initial=DEFAULT_RADIUS, required=False
+    )
     type = forms.ChoiceField(
         label="Type", choices=[("", "Any type"), *EventType.choices], required=False
     )
     date = forms.DateField(
         validators=[on_the_calendar], required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(
+        self, data: Any = None, *args: Any, default_radius: int = DEFAULT_RADIUS, **kwargs: Any
+    ) -> None:
+        # A search without a radius (a link with only ?zip=) searches the default: bind it, so
+        # the box shows the radius searched rather than the first choice ("5 miles").
+        if data is not None and not data.get("radius"):
+            data = data.copy()
+            data["radius"] = str(default_radius)
+        super().__init__(data, *args, **kwargs)
+        self.fields["radius"].initial = default_radius
 
     def clean_zip(self) -> str:
         value = self.cleaned_data["zip"]

@@ -76,16 +76,10 @@ class Found:
     miles: float | None
 
 
-def search_events(
-    *,
-    zip_code: str = "",
-    radius_miles: float = 25,
-    event_type: str = "",
-    on_date: date | None = None,
-    day: DayOfAction | None = None,
-    limit: int = 200,
-) -> tuple[list[Found], geo.ZipInfo | None]:
-    """Upcoming public events, nearest first when a ZIP is given (virtual events after)."""
+def public_events_matching(
+    *, event_type: str = "", on_date: date | None = None, day: DayOfAction | None = None
+) -> QuerySet[Event]:
+    """Upcoming public events of a type, on a date, of a day of action (each if given)."""
     events = upcoming_public_events()
     if event_type:
         events = events.filter(event_type=event_type)
@@ -94,6 +88,21 @@ def search_events(
     if on_date is not None:
         start = timezone.make_aware(datetime.combine(on_date, datetime.min.time()))
         events = events.filter(starts_at__lt=start + timedelta(days=1), ends_at__gt=start)
+    return events
+
+
+def search_events(
+    *,
+    zip_code: str = "",
+    radius_miles: float = 25,
+    event_type: str = "",
+    on_date: date | None = None,
+    day: DayOfAction | None = None,
+    limit: int | None = 200,
+) -> tuple[list[Found], geo.ZipInfo | None]:
+    """Upcoming public events, nearest first when a ZIP is given (virtual events after).
+    ``limit=None`` returns every match (the search page paginates them)."""
+    events = public_events_matching(event_type=event_type, on_date=on_date, day=day)
     origin = geo.lookup(zip_code) if zip_code else None
     if origin is None:
         return [Found(e, None) for e in events[:limit]], None
@@ -105,9 +114,10 @@ def search_events(
         if miles <= radius_miles:
             found.append(Found(event, round(miles, 1)))
     found.sort(key=lambda f: (f.miles, f.event.starts_at))
-    found.extend(
-        Found(e, None) for e in events.filter(is_virtual=True)[: max(0, limit - len(found))]
-    )
+    virtual = events.filter(is_virtual=True)
+    if limit is not None:
+        virtual = virtual[: max(0, limit - len(found))]
+    found.extend(Found(e, None) for e in virtual)
     return found[:limit], origin
 
 

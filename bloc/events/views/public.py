@@ -11,6 +11,7 @@ import leaflet
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -81,22 +82,40 @@ def _markers(found: list[selectors.Found]) -> list[dict[str, Any]]:
     ]
 
 
+#: Events per page of the search list (and pins on its map).
+SEARCH_PAGE_SIZE = 50
+
+
 def event_search(request: HttpRequest) -> HttpResponse:
     form = forms.SearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    found, origin = selectors.search_events(
-        zip_code=filters.get("zip", ""),
-        radius_miles=filters.get("radius") or 25,
-        event_type=filters.get("type", ""),
-        on_date=filters.get("date"),
-    )
+    radius = filters.get("radius") or forms.DEFAULT_RADIUS
+    if filters.get("zip"):
+        matches, origin = selectors.search_events(
+            zip_code=filters["zip"],
+            radius_miles=radius,
+            event_type=filters.get("type", ""),
+            on_date=filters.get("date"),
+            limit=None,
+        )
+        page = Paginator(matches, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        found = list(page.object_list)
+    else:
+        origin = None
+        events = selectors.public_events_matching(
+            event_type=filters.get("type", ""), on_date=filters.get("date")
+        )
+        page = Paginator(events, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        found = [selectors.Found(e, None) for e in page.object_list]
     response = render(
         request,
         "events/event_search.html",
         {
             "form": form,
             "found": found,
+            "page_obj": page,
             "origin": origin,
+            "radius": radius,
             "markers": _markers(found),
             "tiles": _tiles(),
             "days": selectors.published_days()[:5],
@@ -111,7 +130,7 @@ def event_embed(request: HttpRequest) -> HttpResponse:
     day = None
     if request.GET.get("day"):
         day = selectors.day_for_public(request.GET["day"])
-    form = forms.SearchForm(request.GET or None)
+    form = forms.SearchForm(request.GET or None, default_radius=50)
     filters = form.cleaned_data if form.is_valid() else {}
     found, _ = selectors.search_events(
         zip_code=filters.get("zip", ""),
