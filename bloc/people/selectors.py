@@ -1,6 +1,8 @@
 """Reads of people, always scoped to the reader. Views never fetch a person by raw id."""
 
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -12,6 +14,7 @@ from bloc.people.models import (
     Chapter,
     ChapterZip,
     ConsentEvent,
+    DuesPlan,
     IdentityReview,
     Membership,
     MembershipQuerySet,
@@ -225,3 +228,53 @@ def recent_import_jobs(actor: Any, limit: int = 10) -> list[Any]:
     from bloc.people.models import ImportJob
 
     return list(ImportJob.objects.filter(created_by=actor)[:limit])
+
+
+@dataclass(frozen=True)
+class MembershipMonth:
+    #: The first day of the month.
+    month: date
+    joins: int
+    #: Dues that ran out in the month (paid through the day before), waived members aside.
+    lapses: int
+    #: In good standing at the month's end (today, for this month), by today's statuses.
+    standing: int
+
+
+def membership_by_month(
+    *, chapter_ids: Iterable[int], today: date, months: int = 12
+) -> list[MembershipMonth]:
+    """Joins, lapses and good standing for each of the last `months` months. One query."""
+    starts = [_month_start(today, back) for back in range(months - 1, -1, -1)]
+    ends = [_month_start(today, back) - timedelta(days=1) for back in range(months - 2, -2, -1)]
+    ends[-1] = today
+    members = Membership.objects.filter(
+        person__merged_into__isnull=True, person__chapter_id__in=list(chapter_ids)
+    ).exclude(status__in=Membership.NOT_MEMBERS)
+    waived = Q(status=Membership.Status.WAIVED) | Q(dues_plan=DuesPlan.WAIVED)
+    counts: dict[str, Any] = {}
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        counts[f"joins_{i}"] = Count("pk", filter=Q(joined_on__gte=start, joined_on__lte=end))
+        counts[f"lapses_{i}"] = Count(
+            "pk",
+            filter=Q(
+                paid_through_on__gte=start - timedelta(days=1),
+                paid_through_on__lt=end,
+                joined_on__lte=end,
+            )
+            & ~waived,
+        )
+        counts[f"standing_{i}"] = Count(
+            "pk", filter=Q(joined_on__lte=end) & (waived | Q(paid_through_on__gte=end))
+        )
+    row = members.aggregate(**counts)
+    return [
+        MembershipMonth(start, row[f"joins_{i}"], row[f"lapses_{i}"], row[f"standing_{i}"])
+        for i, start in enumerate(starts)
+    ]
+
+
+def _month_start(today: date, back: int) -> date:
+    """The first day of the month `back` months before today's (back=-1: next month)."""
+    index = today.year * 12 + today.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
