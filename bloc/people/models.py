@@ -488,3 +488,7 @@ class SignInLinkUse(models.Model):
 
     def __str__(self) -> str:
         return f"sign-in link of #{self.person_id}"
+
+
+# Saved lists live in their own module (bloc/people/lists/); imported here so Django finds them.
+from bloc.people.lists.models import SavedList, SavedListEntry  # noqa: E402, F401

@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from bloc.accounts import selectors as roles
+from bloc.people import search
 from bloc.people.models import (
     Channel,
     Chapter,
@@ -66,18 +67,7 @@ def search_people(actor: Any, *, query: str = "", chapter_id: int | None = None)
     people = people_visible_to(actor).select_related("chapter", "membership")
     if chapter_id:
         people = people.filter(chapter_id=chapter_id)
-    query = query.strip()
-    if query:
-        terms = Q()
-        for word in query.split()[:5]:
-            terms &= (
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-                | Q(zip_code__startswith=word)
-            )
-        people = people.filter(terms)
-    return people
+    return search.search(people, query)
 
 
 def chapter_for_zip(zip_code: str) -> Chapter | None:

@@ -567,11 +567,15 @@ EXPORT_COLUMNS = (
 
 def export_people(*, actor: Any, chapter_id: int | None = None) -> Any:
     """Rows of the people the actor may see, spreadsheet-safe; the export itself is audited."""
-    from bloc.core.csvsafe import safe_cell
-
     people = selectors.search_people(actor, chapter_id=chapter_id).order_by("id")
     count = people.count()
     audit.people_exported(actor=actor, count=count, chapter_id=chapter_id)
+    return export_rows(people)
+
+
+def export_rows(people: Any) -> Any:
+    """The header and one spreadsheet-safe row per person (callers audit the export)."""
+    from bloc.core.csvsafe import safe_cell
 
     def rows() -> Any:
         yield list(EXPORT_COLUMNS)

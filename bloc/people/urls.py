@@ -3,6 +3,7 @@ from django.urls import path
 from bloc.people import views
 from bloc.people.claiming import views as claiming_views
 from bloc.people.joining import views as joining_views
+from bloc.people.lists import views as list_views
 from bloc.people.payments import views as payment_views
 
 app_name = "people"
@@ -20,7 +21,10 @@ urlpatterns = [
     ),
     path("payments/<slug:processor>/webhook/", payment_views.webhook, name="payment-webhook"),
     path("sign-in/<str:token>/", claiming_views.sign_in_link, name="sign-in-link"),
-    path("", views.person_list, name="person-list"),
+    path("", list_views.person_list, name="person-list"),
+    path("bulk/", list_views.person_bulk, name="person-bulk"),
+    path("lists/", list_views.saved_list_list, name="saved-list-list"),
+    path("lists/<int:pk>/delete/", list_views.saved_list_delete, name="saved-list-delete"),
     path("export.csv", views.person_export, name="person-export"),
     path("merge/", views.person_merge, name="person-merge"),
     path("import/", views.import_create, name="import-create"),

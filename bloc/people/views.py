@@ -6,13 +6,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from bloc.accounts import selectors as roles
-from bloc.core.audit import record_list_view
 from bloc.people import audit, forms, permissions, selectors, services
 from bloc.people.models import Channel, ChapterAssignment, ConsentEvent, LadderEvent
 
@@ -89,35 +86,6 @@ def my_transfer_request(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "Choose a chapter.")
     return redirect("people:me")
-
-
-@login_required
-def person_list(request: HttpRequest) -> HttpResponse:
-    _require_lister(request)
-    scope = (
-        None if roles.is_national_admin(request.user) else roles.organized_chapter_ids(request.user)
-    )
-    form = forms.PersonSearchForm(request.GET or None, chapter_ids=scope)
-    query, chapter_id = "", None
-    if form.is_valid():
-        query = form.cleaned_data["q"]
-        chapter_id = form.cleaned_data["chapter"].pk if form.cleaned_data["chapter"] else None
-    people = selectors.search_people(request.user, query=query, chapter_id=chapter_id)
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
-    record_list_view(
-        actor=request.user,
-        what="people",
-        count=page.paginator.count,
-        chapter_id=chapter_id,
-        searched=bool(query),
-        page=page.number,
-    )
-    template = "people/_person_rows.html" if request.htmx else "people/person_list.html"  # type: ignore[attr-defined]
-    return render(
-        request,
-        template,
-        {"form": form, "page_obj": page},
-    )
 
 
 @login_required

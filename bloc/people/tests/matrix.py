@@ -186,4 +186,35 @@ ROWS = [
         lambda p: reverse("people:membership-edit", args=[p.person_member_b.membership.pk]),
         expect(admin=200, organizer_b=200),
     ),
+    Row(
+        "people:person-list",
+        lambda p: reverse("people:person-list") + f"?saved_list={_list_of_b(p)}",
+        expect(admin=200, organizer_b=200),
+        note="chapter B's shared list",
+    ),
+    Row(
+        "people:person-bulk",
+        lambda p: reverse("people:person-bulk"),
+        expect(**LISTERS),
+        method="post",
+        data={"action": "export", "scope": "all", "query": ""},
+        note="export everyone the view matches",
+    ),
+    Row("people:saved-list-list", lambda p: reverse("people:saved-list-list"), expect(**LISTERS)),
+    Row(
+        "people:saved-list-delete",
+        lambda p: reverse("people:saved-list-delete", args=[_list_of_b(p)]),
+        expect(admin=200, organizer_b=200),
+        note="confirmation page of chapter B's list",
+    ),
 ]
+
+
+def _list_of_b(p):
+    from bloc.people.lists.models import SavedList
+    from bloc.people.lists.services import save_list
+
+    saved = SavedList.objects.filter(owner=p.organizer_b).first()
+    if saved is None:
+        saved = save_list(actor=p.organizer_b, name="B doors", query="", chapter=p.chapter_b)
+    return saved.pk
