@@ -2,13 +2,15 @@
 
 from typing import Any
 
-from bloc.coalition import permissions, selectors
+from bloc.coalition import charts, permissions, selectors
 from bloc.core.registry import DashboardWidget, dashboard_widgets
 
 
 def _coalition_context(user: Any) -> dict[str, Any]:
+    stages = selectors.relationship_counts_by_stage(user)
     return {
-        "stages": selectors.relationship_counts_by_stage(user),
+        "stages": stages,
+        "funnel": charts.funnel_chart(stages),
         "commitments": selectors.commitment_counts(user),
         "contracts": selectors.contract_totals(user),
     }

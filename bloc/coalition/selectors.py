@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -446,3 +446,67 @@ def shared_rows_for(actor: Any, partner: Partner, kind: str, *, how: str = "view
     ]
     audit.shared_data_read(actor=actor, partner_id=partner.pk, kind=kind, count=len(rows), how=how)
     return SharedRows(kind, shared.source.label, shared.source.columns, rows, shared.agreements)
+
+
+@dataclass(frozen=True)
+class ExpiryMonth:
+    #: The first day of the month, in each contract's own time zone.
+    month: date
+    contracts: int
+    workers: int
+
+
+def contract_expirations_by_month(
+    actor: Any, *, start: date, months: int = 18
+) -> list[ExpiryMonth]:
+    """Contracts expiring in each month from `start`'s, with the workers they cover."""
+    first = date(start.year, start.month, 1)
+    index = first.year * 12 + first.month - 1 + months
+    after = date(index // 12, index % 12 + 1, 1)
+    window = contracts_visible_to(actor).filter(
+        expires_at__gte=timezone.make_aware(datetime.combine(first, time.min)) - timedelta(days=1),
+        expires_at__lt=timezone.make_aware(datetime.combine(after, time.min)) + timedelta(days=1),
+    )
+    totals: dict[date, list[int]] = {}
+    for expires_at, zone_name, size in window.values_list("expires_at", "time_zone", "unit_size"):
+        local = expires_at.astimezone(deadlines.zone(zone_name)).date()
+        if first <= local < after:
+            bucket = totals.setdefault(date(local.year, local.month, 1), [0, 0])
+            bucket[0] += 1
+            bucket[1] += size
+    result = []
+    for i in range(months):
+        at = first.year * 12 + first.month - 1 + i
+        month = date(at // 12, at % 12 + 1, 1)
+        contracts, workers = totals.get(month, [0, 0])
+        result.append(ExpiryMonth(month, contracts, workers))
+    return result
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    on: date
+    #: "expires" or a notice deadline's label.
+    label: str
+    contract: Contract
+    is_expiry: bool
+
+
+def contract_dates_between(actor: Any, *, first: date, last: date) -> list[CalendarItem]:
+    """Expirations and notice deadlines falling on local dates first..last (the month view)."""
+    # Notice periods are at most 90 days: later expirations have no deadline in the range.
+    qs = contracts_visible_to(actor).filter(
+        expires_at__gte=timezone.make_aware(datetime.combine(first, time.min)) - timedelta(days=1),
+        expires_at__lt=timezone.make_aware(datetime.combine(last, time.max)) + timedelta(days=92),
+    )
+    items = []
+    for contract in qs.select_related("union_local"):
+        zone = deadlines.zone(contract.time_zone)
+        expires_on = contract.expires_at.astimezone(zone).date()
+        if first <= expires_on <= last:
+            items.append(CalendarItem(expires_on, "Contract expires", contract, True))
+        for deadline in contract.deadlines():
+            due_on = deadline.due_at.astimezone(zone).date()
+            if first <= due_on <= last:
+                items.append(CalendarItem(due_on, deadline.label, contract, False))
+    return sorted(items, key=lambda item: (item.on, not item.is_expiry, item.contract.pk))

@@ -1,6 +1,7 @@
 """Thin views: a form validates, a selector fetches the scoped object, a service acts."""
 
 import csv
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from bloc.accounts import selectors as roles
-from bloc.coalition import forms, permissions, selectors, services
+from bloc.coalition import charts, forms, permissions, selectors, services
 from bloc.coalition.f7 import import_f7_notices
 from bloc.coalition.models import Commitment, Contract, Regime, SignOn, StageChange, Statement
 from bloc.core.csvsafe import safe_cell
@@ -356,6 +357,8 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 def contract_calendar(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_see_partners(request.user))
     now = timezone.now()
+    today = timezone.localdate(now)
+    shown = _calendar_month(request.GET.get("month", ""), today)
     upcoming = selectors.upcoming_deadlines(request.user, now=now, days=365)
     expiring = (
         selectors.contracts_visible_to(request.user)
@@ -366,8 +369,27 @@ def contract_calendar(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coalition/contract_calendar.html",
-        {"upcoming": upcoming, "expiring": expiring, "now": now},
+        {
+            "upcoming": upcoming,
+            "expiring": expiring,
+            "now": now,
+            "wave_chart": charts.strike_wave_chart(
+                selectors.contract_expirations_by_month(request.user, start=today)
+            ),
+            "month": charts.month_view(request.user, shown, today=today),
+        },
     )
+
+
+def _calendar_month(value: str, today: date) -> date:
+    """The month asked for (?month=2028-05), else this one; years Bloc plans for only."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        if value.isascii() and 2000 <= year <= 2099:
+            return date(year, month, 1)
+    except ValueError:
+        pass
+    return date(today.year, today.month, 1)
 
 
 @login_required

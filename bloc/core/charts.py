@@ -147,8 +147,10 @@ def bar_chart(
     stacked: bool = False,
     x_label_rotation: int = 0,
     height: int = 320,
+    extra: Mapping[str, Sequence[Number | None]] | None = None,
 ) -> Chart:
-    """Bars: one group per label, one bar per series (stacked when asked)."""
+    """Bars: one group per label, one bar per series (stacked when asked). `extra` columns go
+    into the table only (numbers on another scale than the bars)."""
     kind = {
         (False, False): pygal.Bar,
         (True, False): pygal.HorizontalBar,
@@ -159,7 +161,7 @@ def bar_chart(
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, [None if v is None else float(v) for v in values])
-    columns, rows = _table(label, labels, series)
+    columns, rows = _table(label, labels, {**(extra or {}), **series})
     return Chart(
         title=title,
         description=description,
@@ -178,13 +180,25 @@ def line_chart(
     label: str,
     labels: Sequence[str],
     series: Mapping[str, Sequence[Number | None]],
+    secondary: Sequence[str] = (),
+    extra: Mapping[str, Sequence[Number | None]] | None = None,
 ) -> Chart:
-    """Lines over time: one point per label, one line per series."""
-    chart = pygal.Line(**_config(x_label_rotation=-30 if len(labels) > 8 else 0))
+    """Lines over time: one point per label, one line per series; series named in `secondary`
+    are read on the right-hand scale. `extra` columns go into the table only."""
+    many = len(labels) > 8
+    chart = pygal.Line(
+        **_config(
+            x_label_rotation=-45 if many else 0,
+            show_minor_x_labels=not many,
+            x_labels_major_every=max(1, len(labels) // 6) if many else None,
+        )
+    )
     chart.x_labels = list(labels)
     for name, values in series.items():
-        chart.add(name, [None if v is None else float(v) for v in values])
-    columns, rows = _table(label, labels, series)
+        chart.add(
+            name, [None if v is None else float(v) for v in values], secondary=name in secondary
+        )
+    columns, rows = _table(label, labels, {**series, **(extra or {})})
     return Chart(
         title=title,
         description=description,

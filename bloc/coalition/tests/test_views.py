@@ -295,7 +295,7 @@ def test_the_home_dashboard_shows_the_coalition_widget_to_organizers(client, per
     world(personas)
     client.force_login(personas.admin)
     page = client.get(reverse("core:home")).content.decode()
-    assert "1 contracts aligned to May Day 2028, covering 1100 workers" in page
+    assert "1 contracts aligned to May Day 2028, covering 1,100 workers" in page
     client.force_login(personas.member_a)
     assert "aligned to May Day 2028" not in client.get(reverse("core:home")).content.decode()
 
