@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -464,3 +465,48 @@ def rsvps_by_partner(event: Event) -> list[Any]:
         .annotate(rsvps=Count("id"))
         .order_by("-rsvps")
     )
+
+
+@dataclass(frozen=True)
+class BuildUpDay:
+    on: date
+    #: RSVPs made that day (cancelled ones included: they were made), and events approved.
+    rsvps: int
+    events: int
+    rsvps_total: int
+    events_total: int
+
+
+def day_build_up(day: DayOfAction, *, today: date, days: int = 42) -> list[BuildUpDay]:
+    """RSVPs and approved events per day over the `days` before a day of action (to today, or
+    to its last day once past). Two queries."""
+    last = min(today, day.ends_on)
+    first = last - timedelta(days=days - 1)
+    zone = timezone.get_current_timezone()
+    rsvps = dict(
+        RSVP.objects.filter(event__day=day, event__status=Event.Status.APPROVED)
+        .annotate(on=TruncDate("created_at", tzinfo=zone))
+        .values("on")
+        .annotate(n=Count("id"))
+        .values_list("on", "n")
+        .order_by()
+    )
+    events = dict(
+        Event.objects.filter(day=day, status=Event.Status.APPROVED)
+        .annotate(on=TruncDate(Coalesce("approved_at", "created_at"), tzinfo=zone))
+        .values("on")
+        .annotate(n=Count("id"))
+        .values_list("on", "n")
+        .order_by()
+    )
+    rsvps_total = sum(n for on, n in rsvps.items() if on < first)
+    events_total = sum(n for on, n in events.items() if on < first)
+    result = []
+    for i in range(days):
+        on = first + timedelta(days=i)
+        rsvps_total += rsvps.get(on, 0)
+        events_total += events.get(on, 0)
+        result.append(
+            BuildUpDay(on, rsvps.get(on, 0), events.get(on, 0), rsvps_total, events_total)
+        )
+    return result

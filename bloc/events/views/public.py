@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from bloc.core import ratelimit
 from bloc.core.memo import ProcessMemo
 from bloc.core.navigation import is_url_safe
-from bloc.events import forms, selectors, services
+from bloc.events import charts, forms, selectors, services
 from bloc.events.models import Event
 
 LEAFLET_DIR = Path(leaflet.__file__).resolve().parent / "static" / "leaflet"
@@ -157,6 +157,9 @@ def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "day": day,
             "totals": selectors.day_totals(day),
+            "build_up": charts.build_up_chart(
+                day, selectors.day_build_up(day, today=timezone.localdate())
+            ),
             "found": found,
             "markers": _markers(found),
             "tiles": _tiles(),
