@@ -18,6 +18,14 @@ class PeopleConfig(AppConfig):
             MenuEntry("People", "people:person-list", permissions.can_list_people, order=20)
         )
         register_menu(MenuEntry("Chapters", "people:chapter-list", lambda user: True, order=30))
+        register_menu(
+            MenuEntry(
+                "Grant a role",
+                "people:setup-role-grant",
+                permissions.can_manage_chapters,
+                order=805,
+            )
+        )
         register_menu(MenuEntry("Import", "people:import-create", permissions.can_import, order=40))
         exports.register(
             "people.people",

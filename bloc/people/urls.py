@@ -5,6 +5,7 @@ from bloc.people.claiming import views as claiming_views
 from bloc.people.joining import views as joining_views
 from bloc.people.lists import views as list_views
 from bloc.people.payments import views as payment_views
+from bloc.people.setup import views as setup_views
 
 app_name = "people"
 urlpatterns = [
@@ -34,6 +35,11 @@ urlpatterns = [
     path("reviews/<int:pk>/resolve/", views.review_resolve, name="review-resolve"),
     path("transfers/", views.transfer_list, name="transfer-list"),
     path("transfers/<int:pk>/decide/", views.transfer_decide, name="transfer-decide"),
+    path("setup/roles/", setup_views.role_grant, name="setup-role-grant"),
+    path("setup/pick/accounts/", setup_views.pick_account, name="setup-pick-account"),
+    path("setup/pick/chapters/", setup_views.pick_chapter, name="setup-pick-chapter"),
+    path("setup/chapters/new/", setup_views.chapter_create, name="setup-chapter-create"),
+    path("setup/chapters/<slug:slug>/", setup_views.chapter_edit, name="setup-chapter-edit"),
     path("chapters/", views.chapter_list, name="chapter-list"),
     path("chapters/<slug:slug>/", views.chapter_detail, name="chapter-detail"),
     path("memberships/<int:pk>/edit/", views.membership_edit, name="membership-edit"),

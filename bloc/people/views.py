@@ -203,7 +203,11 @@ def person_merge(request: HttpRequest) -> HttpResponse:
 @login_required
 def chapter_list(request: HttpRequest) -> HttpResponse:
     chapters = selectors.chapters_with_counts(request.user)
-    return render(request, "people/chapter_list.html", {"chapters": chapters})
+    return render(
+        request,
+        "people/chapter_list.html",
+        {"chapters": chapters, "can_manage": permissions.can_manage_chapters(request.user)},
+    )
 
 
 @login_required
@@ -213,7 +217,12 @@ def chapter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "people/chapter_detail.html",
-        {"chapter": chapter, "in_scope": in_scope, "zips": chapter.zips.all()[:200]},
+        {
+            "chapter": chapter,
+            "in_scope": in_scope,
+            "zips": chapter.zips.all()[:200],
+            "can_manage": permissions.can_manage_chapters(request.user),
+        },
     )
 
 

@@ -207,6 +207,32 @@ ROWS = [
         expect(admin=200, organizer_b=200),
         note="confirmation page of chapter B's list",
     ),
+    Row(
+        "people:setup-role-grant",
+        lambda p: reverse("people:setup-role-grant"),
+        expect(admin=200),
+    ),
+    Row(
+        "people:setup-pick-account",
+        lambda p: reverse("people:setup-pick-account") + "?account_q=organizer",
+        expect(admin=200),
+    ),
+    Row(
+        "people:setup-pick-chapter",
+        lambda p: reverse("people:setup-pick-chapter") + "?chapter_q=Lake",
+        expect(admin=200),
+    ),
+    Row(
+        "people:setup-chapter-create",
+        lambda p: reverse("people:setup-chapter-create"),
+        expect(admin=200),
+    ),
+    Row(
+        "people:setup-chapter-edit",
+        lambda p: reverse("people:setup-chapter-edit", args=[p.chapter_b.slug]),
+        expect(admin=200),
+        note="chapter B's setup: national admins only",
+    ),
 ]
 
 

@@ -1,0 +1,61 @@
+"""Chapter setup: rename and redraw a chapter's ZIP jurisdiction. National admins only."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from bloc.core.audit import record
+from bloc.people import permissions
+from bloc.people.models import Chapter, ChapterZip
+
+
+def zip_conflicts(zips: list[str], chapter: Chapter | None = None) -> dict[str, str]:
+    """ZIP → the name of the other chapter whose jurisdiction already holds it."""
+    taken = ChapterZip.objects.filter(zip_code__in=zips).select_related("chapter")
+    if chapter is not None:
+        taken = taken.exclude(chapter=chapter)
+    return {row.zip_code: row.chapter.name for row in taken}
+
+
+def update_chapter(
+    *, actor: Any, chapter: Chapter, name: str, state: str, zips: list[str]
+) -> Chapter:
+    """Rename a chapter and set its ZIP codes. A ZIP of another chapter is refused (move it
+    there first): one ZIP, one chapter. People are not moved; ZIP changes apply to new records
+    and edits (the importer and the join form read the jurisdiction)."""
+    if not permissions.can_manage_chapters(actor):
+        raise PermissionDenied("Only a national admin can change chapters.")
+    name = name.strip()
+    with transaction.atomic():
+        chapter = Chapter.objects.select_for_update().get(pk=chapter.pk)
+        if Chapter.objects.filter(name__iexact=name).exclude(pk=chapter.pk).exists():
+            raise ValidationError({"name": "Another chapter has this name."})
+        conflicts = zip_conflicts(zips, chapter)
+        if conflicts:
+            raise ValidationError({"zip_codes": "Already in another chapter's jurisdiction."})
+        fields = []
+        if name != chapter.name:
+            chapter.name = name  # the slug stays: public chapter links keep working
+            fields.append("name")
+        if state.upper() != chapter.state:
+            chapter.state = state.upper()
+            fields.append("state")
+        if fields:
+            chapter.save(update_fields=[*fields, "updated_at"])
+        current = set(chapter.zips.values_list("zip_code", flat=True))
+        removed, added = current - set(zips), set(zips) - current
+        chapter.zips.filter(zip_code__in=removed).delete()
+        ChapterZip.objects.bulk_create(
+            [ChapterZip(chapter=chapter, zip_code=z) for z in sorted(added)]
+        )
+        record(
+            "people.chapter_updated",
+            actor=actor,
+            target=chapter,
+            chapter_id=chapter.pk,
+            fields=sorted(fields),
+            zips_added=len(added),
+            zips_removed=len(removed),
+        )
+    return chapter
