@@ -7,7 +7,7 @@ from django.db import transaction
 
 from bloc.core.audit import record
 from bloc.people import permissions
-from bloc.people.models import Chapter, ChapterZip
+from bloc.people.models import Chapter, ChapterZip, Person
 
 
 def zip_conflicts(zips: list[str], chapter: Chapter | None = None) -> dict[str, str]:
@@ -59,3 +59,37 @@ def update_chapter(
             zips_removed=len(removed),
         )
     return chapter
+
+
+def create_account_for(*, actor: Any, person: Person) -> Any:
+    """Give a person a sign-in account with their recorded email, linked to their record, so a
+    role can be granted before they first sign in (they sign in with a one-time code)."""
+    from bloc.accounts.models import User
+    from bloc.accounts.services import create_user
+
+    if not permissions.can_manage_chapters(actor):
+        raise PermissionDenied("Only a national admin can create accounts.")
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.user_id is not None:
+            raise ValidationError("This person already has an account.")
+        if not person.email:
+            raise ValidationError("This person has no email address to sign in with.")
+        user = User.objects.filter(email__iexact=person.email).first()
+        if user is not None and Person.objects.filter(user=user).exists():
+            raise ValidationError("This email's account belongs to another person's record.")
+        created = user is None
+        if user is None:
+            user = create_user(email=person.email, display_name=person.full_name)
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+        record(
+            "people.account_linked",
+            actor=actor,
+            target=person,
+            chapter_id=person.chapter_id,
+            user_id=user.pk,
+            via="staff setup",
+            created=created,
+        )
+    return user

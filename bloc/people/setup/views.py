@@ -12,12 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from bloc.accounts import services as account_services
 from bloc.accounts.models import Role, RoleAssignment, User
-from bloc.people import permissions, services
-from bloc.people.models import Chapter
+from bloc.people import permissions, search, services
+from bloc.people.models import Chapter, Person
+from bloc.people.selectors import people_visible_to
 from bloc.people.setup import services as setup_services
 from bloc.people.setup.forms import ChapterForm, RoleGrantForm, parse_zips
 
@@ -193,4 +195,54 @@ def chapter_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "people/setup_chapter_form.html",
         {"form": form, "conflicts": conflicts, "chapter": chapter, "removed": removed},
+    )
+
+
+def _people_matching(request: HttpRequest, query: str) -> list[Person]:
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    visible = people_visible_to(request.user).select_related("chapter")
+    return list(search.by_relevance(search.search(visible, query), query)[:PICKS])
+
+
+@login_required
+@require_GET
+def pick_person(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    options = _people_matching(request, request.GET.get("person_q", ""))
+    return render(request, "people/_pick_options.html", {"name": "person", "options": options})
+
+
+@login_required
+def account_create(request: HttpRequest) -> HttpResponse:
+    """Give a person an account (their recorded email), then go on to grant it a role."""
+    _require_admin(request)
+    source = request.POST if request.method == "POST" else request.GET
+    error = ""
+    if request.method == "POST":
+        picked = source.get("person", "")
+        person = (
+            people_visible_to(request.user).filter(pk=picked).first() if picked.isdigit() else None
+        )
+        if person is None:
+            error = "Find the person and choose them."
+        else:
+            try:
+                user = setup_services.create_account_for(actor=request.user, person=person)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request, "Account ready: they sign in with a code sent to their email."
+                )
+                return redirect(f"{reverse('people:setup-role-grant')}?account={user.pk}")
+    return render(
+        request,
+        "people/setup_account_create.html",
+        {
+            "person_q": source.get("person_q", ""),
+            "options": _people_matching(request, source.get("person_q", "")),
+            "error": error,
+        },
     )

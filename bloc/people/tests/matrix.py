@@ -223,6 +223,16 @@ ROWS = [
         expect(admin=200),
     ),
     Row(
+        "people:setup-pick-person",
+        lambda p: reverse("people:setup-pick-person") + "?person_q=Marchetti",
+        expect(admin=200),
+    ),
+    Row(
+        "people:setup-account-create",
+        lambda p: reverse("people:setup-account-create"),
+        expect(admin=200),
+    ),
+    Row(
         "people:setup-chapter-create",
         lambda p: reverse("people:setup-chapter-create"),
         expect(admin=200),

@@ -99,3 +99,32 @@ def test_a_zip_of_another_chapter_is_refused_on_edit(client, personas):
     response = client.post(url, {"name": "Riverside Chapter", "zip_codes": "10001 10002 60601"})
     assert b"Lakeshore Chapter" in response.content
     assert ChapterZip.objects.get(zip_code="60601").chapter == personas.chapter_b
+
+
+def test_a_person_gets_an_account_and_goes_on_to_a_role(client, personas):
+    from bloc.people.services import create_person
+
+    person = create_person(
+        actor=None, first_name="Oona", last_name="Vale", email="oona@example.org", zip_code="60601"
+    )
+    client.force_login(personas.admin)
+    picks = client.get(reverse("people:setup-pick-person"), {"person_q": "oona"})
+    assert b"Oona Vale" in picks.content and f'value="{person.pk}"'.encode() in picks.content
+    url = reverse("people:setup-account-create")
+    response = client.post(url, {"person": person.pk})
+    person.refresh_from_db()
+    assert person.user is not None and person.user.email == "oona@example.org"
+    assert response["Location"] == f"{GRANT}?account={person.user.pk}"
+    page = client.get(response["Location"])
+    assert f'value="{person.user.pk}" checked'.encode() in page.content
+    event = AuditEvent.objects.get(action="people.account_linked", actor=personas.admin)
+    assert event.data == {"user_id": person.user.pk, "via": "staff setup", "created": True}
+    again = client.post(url, {"person": person.pk})
+    assert b"already has an account" in again.content
+
+
+def test_organizers_cannot_create_accounts(client, personas):
+    client.force_login(personas.organizer_b)
+    url = reverse("people:setup-account-create")
+    assert client.post(url, {"person": personas.person_member_b.pk}).status_code == 404
+    assert client.get(reverse("people:setup-pick-person"), {"person_q": "Theo"}).status_code == 404
