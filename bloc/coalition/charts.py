@@ -93,5 +93,6 @@ def funnel_chart(stages: list[tuple[str, int]]) -> Chart:
         labels=[label for label, _ in stages],
         series={"Partners": [n for _, n in stages]},
         horizontal=True,
-        height=max(200, 60 + 30 * len(stages)),
+        width=420,
+        height=max(220, 60 + 30 * len(stages)),
     )

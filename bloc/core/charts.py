@@ -101,7 +101,9 @@ def _svg(chart: pygal.graph.graph.Graph, *, slug: str, title: str, description: 
     tree.attrib.pop("id", None)
     tree.set("role", "img")
     tree.set("aria-labelledby", f"{slug}-title {slug}-desc")
-    tree.set("class", "pygal-chart chart-svg")
+    # Compact charts (dashboard cards) keep a smaller minimum width than full-width ones.
+    compact = int(float(tree.get("viewBox", "0 0 720 0").split()[2])) < 600
+    tree.set("class", "pygal-chart chart-svg" + (" chart-compact" if compact else ""))
     title_el = ElementTree.Element("title", id=f"{slug}-title")
     title_el.text = title
     desc_el = ElementTree.Element("desc", id=f"{slug}-desc")
@@ -114,6 +116,12 @@ def _svg(chart: pygal.graph.graph.Graph, *, slug: str, title: str, description: 
     return mark_safe(markup)  # noqa: S308 - built from pygal's tree; every text node is escaped
 
 
+def _legend_columns(names: Sequence[str]) -> int:
+    """Long legends (candidates with how they fared) get fewer columns so none is cut off."""
+    longest = max((len(name) for name in names), default=0)
+    return 3 if longest <= 18 else 2 if longest <= 28 else 1
+
+
 def _config(**overrides: object) -> dict[str, object]:
     config: dict[str, object] = {
         "js": [],
@@ -123,13 +131,14 @@ def _config(**overrides: object) -> dict[str, object]:
         "width": 720,
         "height": 320,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": 3,
         "show_title": False,
         "value_formatter": format_number,
         "truncate_legend": -1,
         "truncate_label": -1,
         "margin": 12,
         "print_zeroes": False,
+        # Counts of people and votes: no ticks between whole numbers.
+        "order_min": 0,
     }
     config.update(overrides)
     return config
@@ -147,6 +156,7 @@ def bar_chart(
     stacked: bool = False,
     x_label_rotation: int = 0,
     height: int = 320,
+    width: int = 720,
     extra: Mapping[str, Sequence[Number | None]] | None = None,
 ) -> Chart:
     """Bars: one group per label, one bar per series (stacked when asked). `extra` columns go
@@ -157,7 +167,15 @@ def bar_chart(
         (False, True): pygal.StackedBar,
         (True, True): pygal.HorizontalStackedBar,
     }[(horizontal, stacked)]
-    chart = kind(**_config(x_label_rotation=x_label_rotation, height=height))
+    chart = kind(
+        **_config(
+            x_label_rotation=x_label_rotation,
+            height=height,
+            width=width,
+            show_legend=len(series) > 1,
+            legend_at_bottom_columns=_legend_columns(list(series)),
+        )
+    )
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, [None if v is None else float(v) for v in values])
@@ -182,6 +200,8 @@ def line_chart(
     series: Mapping[str, Sequence[Number | None]],
     secondary: Sequence[str] = (),
     extra: Mapping[str, Sequence[Number | None]] | None = None,
+    width: int = 720,
+    height: int = 320,
 ) -> Chart:
     """Lines over time: one point per label, one line per series; series named in `secondary`
     are read on the right-hand scale. `extra` columns go into the table only."""
@@ -191,6 +211,9 @@ def line_chart(
             x_label_rotation=-45 if many else 0,
             show_minor_x_labels=not many,
             x_labels_major_every=max(1, len(labels) // 6) if many else None,
+            width=width,
+            height=height,
+            legend_at_bottom_columns=_legend_columns(list(series)),
         )
     )
     chart.x_labels = list(labels)

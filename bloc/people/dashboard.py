@@ -50,6 +50,8 @@ def membership_chart(months: list[selectors.MembershipMonth], *, national: bool)
             "Lapses": [m.lapses for m in months],
             "In good standing": [m.standing for m in months],
         },
+        width=420,
+        height=320,
     )
 
 
