@@ -11,7 +11,7 @@ import leaflet
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -98,7 +98,7 @@ def event_search(request: HttpRequest) -> HttpResponse:
             on_date=filters.get("date"),
             limit=None,
         )
-        page = Paginator(matches, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        page: Page[Any] = Paginator(matches, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         found = list(page.object_list)
     else:
         origin = None
