@@ -230,29 +230,70 @@ def _settle(row: OutboxMessage, result: Result, now: datetime) -> None:
     row.claimed_by, row.lease_expires_at = "", None
 
 
-def _write_back(rows: list[OutboxMessage]) -> None:
-    """One prepared UPDATE per row, pipelined (bulk_update's CASE chains cost more than sending)."""
+_OUTCOME_COLUMNS = (
+    "status",
+    "reason",
+    "sent_at",
+    "provider_message_id",
+    "next_attempt_at",
+    "attempts",
+    "claimed_by",
+    "lease_expires_at",
+)
+
+
+def _write_back(
+    rows: list[OutboxMessage], *, in_flight_next: tuple[int, str] | None = None
+) -> None:
+    """One prepared UPDATE per row, pipelined (bulk_update's CASE chains cost more than sending).
+
+    With `in_flight_next` (one row): the same statement marks that row, if still claimed by
+    that worker, in flight, so an outcome and the next mark cost one round trip."""
     table = OutboxMessage._meta.db_table
     when = connection.ops.adapt_datetimefield_value
+
+    def values(row: OutboxMessage) -> list[Any]:
+        return [
+            row.status,
+            row.reason,
+            when(row.sent_at),
+            row.provider_message_id,
+            when(row.next_attempt_at),
+            row.attempts,
+            row.claimed_by,
+            when(row.lease_expires_at),
+        ]
+
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET status = %s, reason = %s, sent_at = %s, "  # noqa: S608
-            "provider_message_id = %s, next_attempt_at = %s, attempts = %s, claimed_by = %s, "
-            "lease_expires_at = %s WHERE id = %s",
-            [
-                (
-                    row.status,
-                    row.reason,
-                    when(row.sent_at),
-                    row.provider_message_id,
-                    when(row.next_attempt_at),
-                    row.attempts,
-                    row.claimed_by,
-                    when(row.lease_expires_at),
+        if in_flight_next is not None:
+            (row,) = rows
+            next_id, worker = in_flight_next
+            sets = ", ".join(
+                f"{column} = CASE WHEN id = %s THEN %s ELSE {column} END"
+                for column in _OUTCOME_COLUMNS
+            )
+            params: list[Any] = []
+            for value in values(row):
+                params += [row.pk, value]
+            cursor.execute(
+                f"UPDATE {table} SET {sets}, "  # noqa: S608
+                "attempted_at = CASE WHEN id = %s THEN %s ELSE attempted_at END "
+                "WHERE id = %s OR (id = %s AND status = %s AND claimed_by = %s)",
+                [
+                    *params,
+                    next_id,
+                    when(timezone.now()),
                     row.pk,
-                )
-                for row in rows
-            ],
+                    next_id,
+                    Status.SENDING,
+                    worker,
+                ],
+            )
+            return
+        sets = ", ".join(f"{column} = %s" for column in _OUTCOME_COLUMNS)
+        cursor.executemany(
+            f"UPDATE {table} SET {sets} WHERE id = %s",  # noqa: S608
+            [[*values(row), row.pk] for row in rows],
         )
 
 
@@ -388,8 +429,54 @@ def _mark_in_flight(row_id: int, worker: str) -> None:
     )
 
 
+#: A person id that cannot exist: a placeholder in SQL compiled once and run per message.
+_SENTINEL = -7_301_946_512
+
+
+class _Reads:
+    """The two reads made for every message, as SQL built once per claim: Django's query
+    compiler costs more than running these small queries."""
+
+    def __init__(self, worker: str) -> None:
+        self.worker = worker
+        self.consent: dict[str, tuple[str, list[Any]]] = {}
+        outbox, person = OutboxMessage._meta.db_table, Person._meta.db_table
+        merged = Person._meta.get_field("merged_into").column
+        # A plain FOR UPDATE locks every joined row: the outbox row and the person row.
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        self.lock_sql = (
+            f"SELECT p.{merged} FROM {outbox} o JOIN {person} p ON p.id = o.person_id "  # noqa: S608
+            f"WHERE o.id = %s AND o.status = %s AND o.claimed_by = %s{lock}"
+        )
+
+    def lock(self, row_id: int) -> list[tuple[Any, ...]]:
+        """[(merged_into_id,)] with both rows locked, or [] if the row is no longer ours."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.lock_sql, [row_id, Status.SENDING, self.worker])
+            return list(cursor.fetchall())
+
+    def consents(self, person_id: int, channel: str) -> bool:
+        """`people.selectors.contactable`, compiled once per channel."""
+        if channel not in self.consent:
+            query = contactable(Person.objects.filter(pk=_SENTINEL), channel).values_list(
+                "pk", flat=True
+            )[:1]
+            compiled, compiled_params = query.query.sql_with_params()
+            assert list(compiled_params).count(_SENTINEL) == 1
+            self.consent[channel] = (compiled, list(compiled_params))
+        sql, params = self.consent[channel]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [person_id if p == _SENTINEL else p for p in params])
+            return cursor.fetchone() is not None
+
+
 def _send_one(
-    item: _Send, next_id: int | None, worker: str, backend: Backend, report: BatchReport
+    item: _Send,
+    next_id: int | None,
+    worker: str,
+    backend: Backend,
+    report: BatchReport,
+    reads: "_Reads | None" = None,
 ) -> None:
     """One message in one transaction: lock the row (still ours?) and the recipient's person
     row, read consent now, hand the message to the provider, write the outcome, and mark the
@@ -398,22 +485,18 @@ def _send_one(
     at any moment: the only one a crash can leave of unknown outcome. The person row is the
     lock `services.unsubscribe` takes: an unsubscribe that committed is always seen, and one
     that is waiting commits after this one message, never after a whole batch."""
+    row = item.row
+    reads = reads or _Reads(worker)
     with transaction.atomic():
-        row = (
-            OutboxMessage.objects.select_for_update()
-            .filter(pk=item.row.pk, status=Status.SENDING, claimed_by=worker)
-            .first()
-        )
-        if row is not None:
-            locked = list(
-                Person.objects.select_for_update()
-                .filter(pk=row.person_id)
-                .values_list("merged_into_id", flat=True)
-            )
+        # One statement locks the row, if still ours, and the recipient's person row; consent
+        # is read by the next statement, whose snapshot is taken after the lock: an
+        # unsubscribe that committed meanwhile is seen.
+        locked = reads.lock(row.pk)
+        if locked:
             skip = ""
-            if not locked or locked[0] is not None:
+            if locked[0][0] is not None:
                 skip = "merged_or_deleted"
-            elif not contactable(Person.objects.filter(pk=row.person_id), row.channel).exists():
+            elif not reads.consents(row.person_id, row.channel):
                 skip = "no_consent"
             if skip:
                 row.status, row.reason = Status.SKIPPED, skip
@@ -428,9 +511,9 @@ def _send_one(
                     Result(item.message.key, Outcome.UNKNOWN, detail="no_answer"),
                 )
                 _settle(row, result, timezone.now())
-            _write_back([row])
+            _write_back([row], in_flight_next=(next_id, worker) if next_id else None)
             report.counts[row.status] += 1
-        if next_id is not None:
+        elif next_id is not None:
             _mark_in_flight(next_id, worker)
 
 
@@ -452,6 +535,7 @@ def send_claimed(
     opened: list[Backend] = []
     renew_every = lease().total_seconds() / 3
     renew_at = time.monotonic() + renew_every
+    reads = _Reads(worker)
     try:
         for index, item in enumerate(sends):
             if workers.stop_requested():
@@ -465,7 +549,7 @@ def send_claimed(
                 backend.open()
                 opened.append(backend)
             next_id = sends[index + 1].row.pk if index + 1 < len(sends) else None
-            _send_one(item, next_id, worker, backend, report)
+            _send_one(item, next_id, worker, backend, report, reads)
             if time.monotonic() >= renew_at:
                 _renew_lease(worker)
                 renew_at = time.monotonic() + renew_every
