@@ -6,76 +6,164 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_identity_reviews'),
+        ("people", "0003_identity_reviews"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='dues_from_processor',
+            model_name="membership",
+            name="dues_from_processor",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='paid_through_before_processor',
+            model_name="membership",
+            name="paid_through_before_processor",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='waiver_requested',
-            field=models.BooleanField(default=False, help_text='Asked for a hardship waiver when joining; staff decide.'),
+            model_name="membership",
+            name="waiver_requested",
+            field=models.BooleanField(
+                default=False, help_text="Asked for a hardship waiver when joining; staff decide."
+            ),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Applied (waiting for dues or a decision)'), ('active', 'Active'), ('waived', 'Dues waived'), ('cancelled', 'Cancelled')], default='active', max_length=16),
+            model_name="membership",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Applied (waiting for dues or a decision)"),
+                    ("active", "Active"),
+                    ("waived", "Dues waived"),
+                    ("cancelled", "Cancelled"),
+                ],
+                default="active",
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('processor', models.CharField(max_length=20)),
-                ('processor_event_id', models.CharField(max_length=255)),
-                ('event_type', models.CharField(help_text="The processor's own event type.", max_length=80)),
-                ('kind', models.CharField(choices=[('payment', 'Payment'), ('refund', 'Refund'), ('cancellation', 'Recurring dues stopped'), ('checkout', 'Checkout (a subscription started; dues come with its invoices)')], max_length=12)),
-                ('occurred_at', models.DateTimeField(help_text='When the processor says it happened.')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('amount_cents', models.BigIntegerField(default=0)),
-                ('currency', models.CharField(blank=True, max_length=3)),
-                ('dues_plan', models.CharField(blank=True, choices=[('monthly', 'Standard monthly'), ('low_income', 'Low-income'), ('income_based', 'Income-based (1–2% of income)'), ('annual', 'Annual'), ('waived', 'Waived')], max_length=16)),
-                ('period_start', models.DateField(blank=True, null=True)),
-                ('period_end', models.DateField(blank=True, null=True)),
-                ('period_months', models.PositiveSmallIntegerField(default=0)),
-                ('covered_from', models.DateField(blank=True, null=True)),
-                ('covered_through', models.DateField(blank=True, null=True)),
-                ('refunded', models.BooleanField(default=False, help_text='A payment taken back by a refund.')),
-                ('refunds_all', models.BooleanField(default=False, help_text='A refund of the whole payment it refers to.')),
-                ('person_ref', models.CharField(blank=True, max_length=64)),
-                ('customer_ref', models.CharField(blank=True, db_index=True, max_length=255)),
-                ('subscription_ref', models.CharField(blank=True, max_length=255)),
-                ('payment_ref', models.CharField(blank=True, db_index=True, max_length=255)),
-                ('charge_ref', models.CharField(blank=True, db_index=True, max_length=255)),
-                ('payer_email', models.CharField(blank=True, max_length=254)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("processor", models.CharField(max_length=20)),
+                ("processor_event_id", models.CharField(max_length=255)),
+                (
+                    "event_type",
+                    models.CharField(help_text="The processor's own event type.", max_length=80),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("payment", "Payment"),
+                            ("refund", "Refund"),
+                            ("cancellation", "Recurring dues stopped"),
+                            (
+                                "checkout",
+                                "Checkout (a subscription started; dues come with its invoices)",
+                            ),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(help_text="When the processor says it happened."),
+                ),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("amount_cents", models.BigIntegerField(default=0)),
+                ("currency", models.CharField(blank=True, max_length=3)),
+                (
+                    "dues_plan",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("monthly", "Standard monthly"),
+                            ("low_income", "Low-income"),
+                            ("income_based", "Income-based (1–2% of income)"),
+                            ("annual", "Annual"),
+                            ("waived", "Waived"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("period_start", models.DateField(blank=True, null=True)),
+                ("period_end", models.DateField(blank=True, null=True)),
+                ("period_months", models.PositiveSmallIntegerField(default=0)),
+                ("covered_from", models.DateField(blank=True, null=True)),
+                ("covered_through", models.DateField(blank=True, null=True)),
+                (
+                    "refunded",
+                    models.BooleanField(
+                        default=False, help_text="A payment taken back by a refund."
+                    ),
+                ),
+                (
+                    "refunds_all",
+                    models.BooleanField(
+                        default=False, help_text="A refund of the whole payment it refers to."
+                    ),
+                ),
+                ("person_ref", models.CharField(blank=True, max_length=64)),
+                ("customer_ref", models.CharField(blank=True, db_index=True, max_length=255)),
+                ("subscription_ref", models.CharField(blank=True, max_length=255)),
+                ("payment_ref", models.CharField(blank=True, db_index=True, max_length=255)),
+                ("charge_ref", models.CharField(blank=True, db_index=True, max_length=255)),
+                ("payer_email", models.CharField(blank=True, max_length=254)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['occurred_at', 'processor', 'processor_event_id'],
-                'indexes': [models.Index(fields=['person', 'occurred_at'], name='people_paym_person__c8fb00_idx')],
-                'constraints': [models.UniqueConstraint(fields=('processor', 'processor_event_id'), name='one_payment_per_processor_event')],
+                "ordering": ["occurred_at", "processor", "processor_event_id"],
+                "indexes": [
+                    models.Index(
+                        fields=["person", "occurred_at"], name="people_paym_person__c8fb00_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("processor", "processor_event_id"),
+                        name="one_payment_per_processor_event",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SignInLinkUse',
+            name="SignInLinkUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('used_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("used_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-used_at'],
+                "ordering": ["-used_at"],
             },
         ),
     ]
