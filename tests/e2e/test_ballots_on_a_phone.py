@@ -58,6 +58,8 @@ def test_the_ballot_and_an_stv_result_fit_a_phone(phone, live_server, personas):
     # The rounds table is wider than the phone: it scrolls inside its box, not the page.
     box = phone.locator("table.rounds").locator("xpath=..")
     assert box.evaluate("el => getComputedStyle(el).overflowX") == "auto"
+    assert phone.locator("table.rounds td").first.is_visible()
+    assert phone.locator("#turnout > .table-scroll thead th").nth(3).is_visible()  # the fourth column stays
     chart = phone.locator("#rounds-chart svg")
     assert chart.get_attribute("role") == "img" and chart.bounding_box()["height"] > 100
     frame = phone.locator("#rounds-chart .chart-frame")
@@ -87,10 +89,13 @@ def test_the_strike_calendar_draws_its_chart_and_month(page, live_server, person
     page.wait_for_selector("#strike-wave-chart svg")
     assert page.locator("table.calendar tbody tr").count() >= 4
     assert page.locator("table.calendar li.expiry").count() == 2
+    assert page.locator("table.calendar thead th").count() == 7
     page.screenshot(path="var/e2e-strike-calendar-1280.png", full_page=True)
     page.set_viewport_size(PHONE)
     page.reload()
     assert _width(page) <= PHONE["width"]
+    # All seven days stay on a phone (the layout's rule hides fourth columns onwards elsewhere).
+    assert page.locator("table.calendar thead th").nth(6).bounding_box()["width"] > 30
     page.screenshot(path="var/e2e-strike-calendar-375.png", full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e]
 
