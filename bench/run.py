@@ -29,6 +29,11 @@ def main() -> int:
         subprocess.run(cast, check=True)
     print("\n== democracy: can a dump link 200 voters to their ballots? (PostgreSQL)")
     subprocess.run([PY, str(ROOT / "democracy" / "linkage.py"), "--voters", "200"], check=True)
+    print("\n== comms: one-click unsubscribes while 100,000 emails are sent (PostgreSQL)")
+    subprocess.run(
+        [PY, str(ROOT / "comms" / "unsubscribe_during_send.py"), "--recipients", "100000"],
+        check=True,
+    )
     print("\n== comms: 100,000 personalised emails through a local SMTP sink")
     subprocess.run(
         [PY, str(ROOT / "comms" / "email_throughput.py"), "--emails", "100000", "--workers", "2"],
